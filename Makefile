@@ -1,0 +1,59 @@
+# Reply Desk: `make run` to try it, `make test` to check it. Both set everything up.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test setup syslibs migrate seed lint check-migrations pytest clean
+
+run: setup migrate seed
+	@echo "Reply Desk on http://$(HOST)/  (Ctrl-C to stop)"
+	$(PY) manage.py runserver $(HOST)
+
+test: setup lint check-migrations pytest
+
+setup: $(STAMP) syslibs var node_modules/.installed
+
+var:
+	mkdir -p var
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+# WeasyPrint needs Pango; without libharfbuzz-subset0 it still works but ~3x slower, silently.
+SYSLIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+syslibs:
+	@if ldconfig -p | grep -q 'libpango-1.0.so.0' && ldconfig -p | grep -q 'libpangoft2-1.0.so.0' \
+	    && ldconfig -p | grep -q 'libharfbuzz-subset.so.0'; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing WeasyPrint's system libraries: $(SYSLIBS)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSLIBS) >/dev/null; \
+	else \
+	    echo "WeasyPrint needs these system packages; please install them: $(SYSLIBS)"; exit 1; \
+	fi
+
+# axe-core for the accessibility checks in the browser tests (npm registry; optional).
+node_modules/.installed: package.json
+	@if command -v npm >/dev/null; then npm install --silent --no-audit --no-fund && touch $@; \
+	else echo "npm not found: browser accessibility checks will be skipped"; fi
+
+migrate:
+	$(PY) manage.py migrate --noinput
+
+seed:
+	$(PY) manage.py seed_demo
+
+lint:
+	$(VENV)/bin/ruff check .
+
+check-migrations:
+	$(PY) manage.py makemigrations --check --dry-run
+
+pytest:
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var node_modules

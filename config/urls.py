@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from lib.roles import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("ask/", include("inquiries.urls_public")),
+    path("desk/", include("inquiries.urls")),
+    path("desk/library/", include("library.urls")),
+    path("desk/replies/", include("replies.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,154 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Requester(models.Model):
+    """A person who writes to us. Their contact details are personal data."""
+
+    class Role(models.TextChoices):
+        PATIENT = "patient", "Patient"
+        FAMILY = "family", "Parent or family member"
+        FRIEND = "friend", "Friend"
+        PROFESSIONAL = "professional", "Health professional"
+        RESEARCHER = "researcher", "Researcher"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    email = models.EmailField(max_length=254, blank=True, db_index=True)
+    phone = models.CharField(max_length=40, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.OTHER)
+    language = models.CharField(max_length=5, choices=settings.LANGUAGES, default="en")
+    consent_to_keep = models.BooleanField(default=False)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else ""
+
+
+INQUIRY_STATUSES = [
+    "new", "assigned", "drafting", "in_review", "ready", "sent", "closed", "waiting", "closed_no_reply"
+]
+
+
+class Inquiry(models.Model):
+    """A question from the public, tracked from arrival to closing."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", "Web form"
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone"
+        LETTER = "letter", "Letter"
+        IMPORT = "import", "Imported"
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        ASSIGNED = "assigned", "Assigned"
+        DRAFTING = "drafting", "Drafting"
+        IN_REVIEW = "in_review", "In review"
+        READY = "ready", "Ready to send"
+        SENT = "sent", "Sent"
+        CLOSED = "closed", "Closed"
+        WAITING = "waiting", "Waiting on requester"
+        CLOSED_WITHOUT_REPLY = "closed_no_reply", "Closed without reply"
+
+    class CloseReason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        DUPLICATE = "duplicate", "Duplicate of another inquiry"
+        OUT_OF_SCOPE = "out_of_scope", "Out of scope, referred elsewhere"
+
+    reference = models.CharField(max_length=20, unique=True)
+    requester = models.ForeignKey(Requester, on_delete=models.PROTECT, related_name="inquiries")
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    condition = models.CharField(max_length=300, blank=True, help_text="The condition, as the requester named it.")
+    question = models.TextField()
+    language = models.CharField(max_length=5, choices=settings.LANGUAGES, default="en")
+    topics = models.ManyToManyField("library.Topic", blank=True, related_name="inquiries")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
+    close_reason = models.CharField(max_length=20, choices=CloseReason.choices, blank=True)
+    duplicate_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="inquiries"
+    )
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    due_date = models.DateField(db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name_plural = "inquiries"
+        indexes = [models.Index(fields=["status", "due_date"]), models.Index(fields=["assignee", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=INQUIRY_STATUSES), name="inquiry_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("inquiries:detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in OPEN_EXCLUDED
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_date < timezone.localdate()
+
+
+OPEN_EXCLUDED = {Inquiry.Status.SENT, Inquiry.Status.CLOSED, Inquiry.Status.CLOSED_WITHOUT_REPLY}
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def delete(self):
+        raise PermissionError("Timeline events are append-only")
+
+    def update(self, **kwargs):
+        raise PermissionError("Timeline events are append-only")
+
+
+class InquiryEvent(models.Model):
+    """One entry of an inquiry's timeline. Append-only: never changed, never deleted."""
+
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(max_length=50)  # dotted: "inquiry.created", "inquiry.assigned", "reply.sent"
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.inquiry.reference} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Timeline events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Timeline events are append-only")

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views_public
+
+app_name = "ask"
+
+urlpatterns = [
+    path("", views_public.ask, name="form"),
+]

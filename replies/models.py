@@ -1,0 +1,132 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class Reply(models.Model):
+    """A letter answering one inquiry, assembled from blocks."""
+
+    class Status(models.TextChoices):
+        DRAFTING = "drafting", "Drafting"
+        IN_REVIEW = "in_review", "In review"
+        APPROVED = "approved", "Approved"
+        SENT = "sent", "Sent"
+
+    inquiry = models.ForeignKey("inquiries.Inquiry", on_delete=models.PROTECT, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="replies")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="reviewed_replies"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFTING)
+    title = models.CharField(max_length=1000, help_text="The question, restated as the letter's title.")
+    language = models.CharField(max_length=5, choices=settings.LANGUAGES, default="en")
+    review_comment = models.TextField(blank=True)
+    # Optimistic locking: every save of the reply or its blocks bumps the version, and
+    # a save that started from an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "replies"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["drafting", "in_review", "approved", "sent"]), name="reply_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reply {self.pk} to {self.inquiry_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("replies:compose", args=[self.pk])
+
+
+class ReplyBlock(models.Model):
+    """One block of a letter: a copied library section, a standard text or a custom paragraph.
+
+    A section block is a copy: later library edits never change a letter silently. It
+    remembers which version of the section it was copied from, for drift warnings.
+    """
+
+    class Kind(models.TextChoices):
+        SECTION = "section", "Library section"
+        STANDARD = "standard", "Standard text"
+        CUSTOM = "custom", "Custom paragraph"
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="blocks")
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    section = models.ForeignKey(
+        "library.Section", on_delete=models.PROTECT, null=True, blank=True, related_name="reply_blocks"
+    )
+    # The library's history row of the section when it was copied (simple_history's history_id).
+    source_history_id = models.PositiveIntegerField(null=True, blank=True)
+    standard_text = models.ForeignKey(
+        "library.StandardText", on_delete=models.PROTECT, null=True, blank=True, related_name="reply_blocks"
+    )
+    standard_kind = models.CharField(max_length=20, blank=True)
+    heading = models.CharField(max_length=500, blank=True)
+    body = models.TextField(blank=True, help_text="Markdown. Cite references as [@key].")
+    last_updated = models.DateField(null=True, blank=True)
+    locally_edited = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="section") | models.Q(section__isnull=False),
+                name="section_block_has_section",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.position} of reply {self.reply_id}"
+
+
+class Delivery(models.Model):
+    """One sending of a reply: what exactly went out, to whom, when and how (the outbox)."""
+
+    class Method(models.TextChoices):
+        EMAIL = "email", "Email"
+        LETTER = "letter", "PDF letter"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    reply = models.ForeignKey(Reply, on_delete=models.PROTECT, related_name="deliveries")
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.EMAIL)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    recipient_name = models.CharField(max_length=200, blank=True)
+    recipient_email = models.EmailField(max_length=254, blank=True)
+    attach_pdf = models.BooleanField(default=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=300, blank=True)
+    eml = models.BinaryField(null=True, blank=True)
+    eml_sha256 = models.CharField(max_length=64, blank=True)
+    pdf = models.BinaryField(null=True, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "deliveries"
+        constraints = [
+            # A reply goes out once: a double click or two workers cannot queue it twice.
+            models.UniqueConstraint(
+                fields=["reply"],
+                condition=models.Q(status__in=["queued", "sending", "sent"]),
+                name="one_live_delivery_per_reply",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Delivery {self.pk} of reply {self.reply_id} ({self.status})"

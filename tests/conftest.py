@@ -1,0 +1,57 @@
+"""Shared personas. Alice and Bob are specialists, Rita reviews, Sam supervises,
+Lee edits the library, Charlie has an account but no role."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from lib import roles
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(username: str, *role_names: str) -> User:
+    user = User.objects.create_user(username, f"{username}@desk.example.org", PASSWORD)
+    for name in role_names:
+        user.groups.add(Group.objects.get(name=name))
+    return user
+
+
+@pytest.fixture
+def alice(db) -> User:
+    return make_user("alice", roles.SPECIALIST)
+
+
+@pytest.fixture
+def bob(db) -> User:
+    return make_user("bob", roles.SPECIALIST)
+
+
+@pytest.fixture
+def rita(db) -> User:
+    return make_user("rita", roles.SPECIALIST, roles.REVIEWER)
+
+
+@pytest.fixture
+def sam(db) -> User:
+    return make_user("sam", roles.SUPERVISOR, roles.SPECIALIST)
+
+
+@pytest.fixture
+def lee(db) -> User:
+    return make_user("lee", roles.LIBRARY_EDITOR)
+
+
+@pytest.fixture
+def charlie(db) -> User:
+    return make_user("charlie")
+
+
+@pytest.fixture
+def login(client):
+    """login(user) logs the test client in as that persona and returns the client."""
+
+    def _login(user: User):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login

@@ -1,0 +1,146 @@
+"""Markdown with citations, rendered to sanitised HTML or to plain text: the one place.
+
+Bodies cite bibliography entries by a stable key, Pandoc style: ``[@koronowska2013]``.
+A letter numbers the keys; here a caller passes ``numbers`` (key → number) and each
+citation becomes ``[n]``; a key without a number is shown as ``[?key]`` so that an
+unknown reference is visible rather than silently dropped.
+"""
+
+import html
+import re
+from html.parser import HTMLParser
+
+import markdown
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+CITATION_RE = re.compile(r"\[@([A-Za-z0-9][A-Za-z0-9_:.\-]*)\]")
+_SENTINEL_RE = re.compile("\ue000(\\d+)\ue001")
+
+ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "a", "blockquote", "code", "sup", "sub"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def citation_keys(text: str) -> list[str]:
+    """The keys cited in text, in order of first appearance, without repeats."""
+    return list(dict.fromkeys(CITATION_RE.findall(text or "")))
+
+
+def _protect_citations(text: str) -> tuple[str, list[str]]:
+    # Keys may hold characters Markdown would read as emphasis; replace each citation
+    # by a private-use sentinel that survives Markdown and the sanitiser untouched.
+    keys: list[str] = []
+
+    def swap(match: re.Match) -> str:
+        keys.append(match.group(1))
+        return f"\ue000{len(keys) - 1}\ue001"
+
+    return CITATION_RE.sub(swap, text or ""), keys
+
+
+def _citation_label(key: str, numbers: dict[str, int] | None) -> tuple[int | None, str]:
+    number = (numbers or {}).get(key)
+    return number, f"[{number}]" if number is not None else f"[?{key}]"
+
+
+_LIST_ITEM_RE = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+\S")
+
+
+def _separate_lists(text: str) -> str:
+    # Python-Markdown needs a blank line before a list; fact sheets often have none.
+    lines = text.splitlines()
+    out: list[str] = []
+    for line in lines:
+        if _LIST_ITEM_RE.match(line) and out and out[-1].strip() and not _LIST_ITEM_RE.match(out[-1]):
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
+
+
+def render_markdown(text: str, *, numbers: dict[str, int] | None = None) -> SafeString:
+    """Markdown → sanitised HTML; citations become links to the reference list."""
+    # Sentinels typed by a person must not be taken for ours.
+    text = (text or "").replace("\ue000", "").replace("\ue001", "")
+    protected, keys = _protect_citations(_separate_lists(text))
+    raw = markdown.markdown(protected, extensions=["sane_lists"], output_format="html")
+    clean = nh3.clean(
+        raw,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+    def cite(match: re.Match) -> str:
+        index = int(match.group(1))
+        if index >= len(keys):
+            return ""
+        number, label = _citation_label(keys[index], numbers)
+        if number is None:
+            return f'<span class="cite cite-unknown">{html.escape(label)}</span>'
+        return f'<a class="cite" href="#ref-{number}">{label}</a>'
+
+    return mark_safe(_SENTINEL_RE.sub(cite, clean))  # noqa: S308 (sanitised by nh3 above)
+
+
+class _TextWriter(HTMLParser):
+    """Sanitised letter HTML → plain text: paragraphs apart, list items as bullets."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self.current: list[str] = []
+        self.lists: list[list] = []  # stack of [tag, counter]
+        self.indent = ""
+
+    def _flush(self) -> None:
+        text = re.sub(r"[ \t\r\n]+", " ", "".join(self.current)).strip()
+        if text:
+            self.blocks.append(self.indent + text)
+        self.current = []
+        self.indent = ""
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("p", "blockquote"):
+            self._flush()
+        elif tag in ("ul", "ol"):
+            self._flush()
+            self.lists.append([tag, 0])
+        elif tag == "li":
+            self._flush()
+            self.indent = "  " * len(self.lists)
+            if self.lists and self.lists[-1][0] == "ol":
+                self.lists[-1][1] += 1
+                self.current.append(f"{self.lists[-1][1]}. ")
+            else:
+                self.current.append("• ")
+        elif tag == "br":
+            self.current.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("p", "li", "blockquote"):
+            self._flush()
+        elif tag in ("ul", "ol"):
+            self._flush()
+            if self.lists:
+                self.lists.pop()
+
+    def handle_data(self, data):
+        self.current.append(data)
+
+    def text(self) -> str:
+        self._flush()
+        return "\n".join(self.blocks)
+
+
+def html_to_text(fragment: str) -> str:
+    writer = _TextWriter()
+    writer.feed(fragment)
+    writer.close()
+    return writer.text()
+
+
+def render_text(text: str, *, numbers: dict[str, int] | None = None) -> str:
+    """Markdown → plain text, by way of the same sanitised HTML as every other output."""
+    return html_to_text(render_markdown(text, numbers=numbers))

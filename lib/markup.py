@@ -63,7 +63,7 @@ def render_markdown(text: str, *, numbers: dict[str, int] | None = None) -> Safe
     # Sentinels typed by a person must not be taken for ours.
     text = (text or "").replace("\ue000", "").replace("\ue001", "")
     protected, keys = _protect_citations(_separate_lists(text))
-    raw = markdown.markdown(protected, extensions=["sane_lists"], output_format="html")
+    raw = markdown.markdown(protected, extensions=["sane_lists", "nl2br"], output_format="html")
     clean = nh3.clean(
         raw,
         tags=ALLOWED_TAGS,
@@ -96,6 +96,7 @@ class _TextWriter(HTMLParser):
 
     def _flush(self) -> None:
         text = re.sub(r"[ \t\r\n]+", " ", "".join(self.current)).strip()
+        text = re.sub(r" ?\u2028 ?", "\n", text).strip()
         if text:
             self.blocks.append(self.indent + text)
         self.current = []
@@ -116,7 +117,7 @@ class _TextWriter(HTMLParser):
             else:
                 self.current.append("• ")
         elif tag == "br":
-            self.current.append("\n")
+            self.current.append("\u2028")  # kept through whitespace folding, then a newline
 
     def handle_endtag(self, tag):
         if tag in ("p", "li", "blockquote"):

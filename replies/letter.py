@@ -10,9 +10,9 @@ from datetime import date
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from lib.markup import citation_keys, render_markdown, render_text
 from library.models import Reference, StandardText
 from library.placeholders import fill_placeholders
-from lib.markup import citation_keys, render_markdown, render_text
 
 from .models import Reply, ReplyBlock
 

@@ -90,7 +90,12 @@ class Inquiry(models.Model):
     class Meta:
         ordering = ["due_date", "id"]
         verbose_name_plural = "inquiries"
-        indexes = [models.Index(fields=["status", "due_date"]), models.Index(fields=["assignee", "status"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["assignee", "status"]),
+            models.Index(fields=["sent_at"], name="inquiry_sent_at_idx"),
+            models.Index(fields=["due_date", "id"], name="inquiry_due_id_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=INQUIRY_STATUSES), name="inquiry_status_valid"
@@ -152,3 +157,41 @@ class InquiryEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Timeline events are append-only")
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number handed out in a year; its row is locked to hand out the next."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+def attachment_path(instance: "InquiryAttachment", filename: str) -> str:
+    # Under MEDIA_ROOT but never served by a public URL: staff download through a view.
+    return f"inquiries/attachments/{timezone.now():%Y/%m}/{filename}"
+
+
+class InquiryAttachment(models.Model):
+    """The email or letter an inquiry arrived as, recorded by staff."""
+
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

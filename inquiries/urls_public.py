@@ -6,4 +6,5 @@ app_name = "ask"
 
 urlpatterns = [
     path("", views_public.ask, name="form"),
+    path("thanks/<str:token>/", views_public.thanks, name="thanks"),
 ]

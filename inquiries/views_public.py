@@ -1,7 +1,83 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""The public question form at /ask/: no login, English or Spanish."""
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db import transaction
+from django.forms import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from .forms import FILL_SALT, AskForm, fill_token
+from .models import Inquiry
+from .services import inquiry_create
+from .tasks import send_confirmation
+
+THANKS_SALT = "inquiries.ask.thanks"
+RATE_WINDOW = 3600
+
+
+def _rate_key(request: HttpRequest) -> str:
+    # REMOTE_ADDR: the proxy in front must set it to the client's address.
+    return f"inquiries:ask-rate:{request.META.get('REMOTE_ADDR', '')}"
+
+
+def rate_limited(request: HttpRequest) -> bool:
+    return cache.get(_rate_key(request), 0) >= settings.INQUIRY_RATE_LIMIT_PER_HOUR
+
+
+def rate_count(request: HttpRequest) -> None:
+    key = _rate_key(request)
+    cache.add(key, 0, RATE_WINDOW)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RATE_WINDOW)
 
 
 def ask(request: HttpRequest) -> HttpResponse:
-    # Placeholder until the public form is built (issue 4): it says so rather than pretend.
-    return render(request, "inquiries/ask_unavailable.html", status=200)
+    status = 200
+    if request.method == "POST":
+        form = AskForm(request.POST)
+        if rate_limited(request):
+            form.is_valid()
+            form.add_error(None, ValidationError(
+                _("Too many questions from your network in the last hour. Please try again later."),
+                code="rate_limited",
+            ))
+            status = 429
+        elif form.is_valid():
+            rate_count(request)
+            data = {k: v for k, v in form.cleaned_data.items() if k not in ("website", "started")}
+            inquiry = inquiry_create(channel=Inquiry.Channel.WEB, **data)
+            transaction.on_commit(lambda: send_confirmation.enqueue(inquiry.pk))
+            token = signing.dumps(inquiry.pk, salt=THANKS_SALT)
+            return redirect("ask:thanks", token=token)
+        else:
+            status = 400
+    else:
+        form = AskForm(initial={"language": request.LANGUAGE_CODE})
+    context = {"form": form, "started_token": _started_token(request)}
+    return render(request, "inquiries/ask.html", context, status=status)
+
+
+def _started_token(request: HttpRequest) -> str:
+    """Keep the start time of a resubmitted form (so time keeps counting), else start now."""
+    token = request.POST.get("started", "")
+    try:
+        signing.loads(token, salt=FILL_SALT, max_age=24 * 3600)
+    except signing.BadSignature:
+        return fill_token()
+    return token
+
+
+def thanks(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        pk = signing.loads(token, salt=THANKS_SALT, max_age=7 * 24 * 3600)
+    except signing.BadSignature:
+        raise Http404 from None
+    inquiry = Inquiry.objects.filter(pk=pk).only("reference", "due_date").first()
+    if inquiry is None:
+        raise Http404
+    return render(request, "inquiries/ask_thanks.html", {"inquiry": inquiry})

@@ -130,3 +130,42 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"Delivery {self.pk} of reply {self.reply_id} ({self.status})"
+
+
+class BulkExport(models.Model):
+    """A ZIP of letter PDFs rendered in the task worker, with its progress for the page that waits."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Rendering"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    reply_ids = models.JSONField(default=list)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    zip = models.BinaryField(null=True, blank=True)
+    zip_sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "running", "done", "failed"]), name="bulk_export_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bulk export {self.pk} ({self.done}/{self.total})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("deliveries:bulk_detail", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0

@@ -1,0 +1,185 @@
+"""Forms validate and tidy input only; every error carries a code."""
+
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from library.models import Topic
+
+from .models import Inquiry, Requester
+
+FILL_SALT = "inquiries.ask.started"
+QUESTION_MIN = 20
+QUESTION_MAX = 5000
+
+ROLE_CHOICES = [
+    ("patient", _("Patient")),
+    ("family", _("Parent or family member")),
+    ("friend", _("Friend")),
+    ("professional", _("Health professional")),
+    ("researcher", _("Researcher")),
+    ("other", _("Other")),
+]
+LANGUAGE_CHOICES = [("en", _("English")), ("es", _("Spanish"))]
+
+
+def fill_token(now: float | None = None) -> str:
+    """A signed form start time: the client cannot forge an earlier one."""
+    return signing.dumps(now if now is not None else time.time(), salt=FILL_SALT)
+
+
+class AskForm(forms.Form):
+    """The public question form."""
+
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    phone = forms.CharField(label=_("Phone (optional)"), max_length=40, required=False)
+    country = forms.CharField(label=_("Country (optional)"), max_length=100, required=False)
+    role = forms.ChoiceField(label=_("Who is asking?"), choices=ROLE_CHOICES)
+    condition = forms.CharField(
+        label=_("The condition"), max_length=300, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "list": "topic-suggestions"}),
+    )
+    question = forms.CharField(
+        label=_("Your question"),
+        widget=forms.Textarea(attrs={"rows": 8, "maxlength": QUESTION_MAX, "minlength": QUESTION_MIN}),
+        help_text=_("Between 20 and 5,000 characters."),
+    )
+    language = forms.ChoiceField(label=_("Preferred language for our answer"), choices=LANGUAGE_CHOICES)
+    consent_to_keep = forms.BooleanField(
+        label=_("You may keep my question and contact details after answering it."), required=False
+    )
+    # Spam traps: a field people never see, and the signed time the form was shown.
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    started = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Please tell us your name."), code="required")
+        return name
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_question(self) -> str:
+        question = self.cleaned_data["question"].strip()
+        if len(question) < QUESTION_MIN:
+            raise forms.ValidationError(
+                _("Please write at least %(min)d characters.") % {"min": QUESTION_MIN}, code="too_short"
+            )
+        if len(question) > QUESTION_MAX:
+            raise forms.ValidationError(
+                _("Please keep your question under %(max)d characters.") % {"max": QUESTION_MAX}, code="too_long"
+            )
+        return question
+
+    def clean_website(self) -> str:
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError(_("Your submission looks automated and was not accepted."), code="honeypot")
+        return ""
+
+    def clean_started(self) -> float:
+        try:
+            started = float(signing.loads(self.cleaned_data["started"], salt=FILL_SALT, max_age=24 * 3600))
+        except (signing.BadSignature, TypeError, ValueError):
+            raise forms.ValidationError(
+                _("The form has expired. Please submit it again."), code="bad_token"
+            ) from None
+        if time.time() - started < settings.INQUIRY_MIN_FILL_SECONDS:
+            raise forms.ValidationError(
+                _("That was faster than a person can type. Please check your question and submit it again."),
+                code="too_fast",
+            )
+        return started
+
+
+class StaffInquiryForm(forms.Form):
+    """An inquiry received by phone, email or letter, entered by staff."""
+
+    CHANNELS = [c for c in Inquiry.Channel.choices if c[0] in ("phone", "email", "letter")]
+
+    channel = forms.ChoiceField(choices=CHANNELS)
+    received_at = forms.DateTimeField(initial=timezone.now, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    name = forms.CharField(max_length=200)
+    email = forms.EmailField(max_length=254, required=False)
+    phone = forms.CharField(max_length=40, required=False)
+    country = forms.CharField(max_length=100, required=False)
+    role = forms.ChoiceField(choices=Requester.Role.choices, initial=Requester.Role.OTHER)
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    condition = forms.CharField(max_length=300, required=False)
+    question = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), max_length=QUESTION_MAX)
+    consent_to_keep = forms.BooleanField(required=False)
+    attachment = forms.FileField(required=False, help_text="The received email (.eml) or a scan of the letter.")
+
+    def clean_received_at(self):
+        received_at = self.cleaned_data["received_at"]
+        if received_at > timezone.now():
+            raise forms.ValidationError("The date received cannot be in the future.", code="future")
+        return received_at
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+
+class MoveForm(forms.Form):
+    to = forms.ChoiceField(choices=Inquiry.Status.choices)
+    note = forms.CharField(required=False, max_length=2000)
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(choices=Inquiry.CloseReason.choices)
+    duplicate_of = forms.CharField(required=False, max_length=20, help_text="Reference, like RD-2026-000123")
+    note = forms.CharField(required=False, max_length=2000)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") != Inquiry.CloseReason.DUPLICATE:
+            data["duplicate_of"] = None
+            return data
+        reference = (data.get("duplicate_of") or "").strip().upper()
+        other = Inquiry.objects.filter(reference=reference).first() if reference else None
+        if other is None:
+            self.add_error(
+                "duplicate_of", forms.ValidationError("Give the reference of the other inquiry.", code="unknown")
+            )
+        data["duplicate_of"] = other
+        return data
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        from .services import specialists
+
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = specialists()
+
+
+class TopicsForm(forms.Form):
+    """Remove linked topics (checkboxes) and add one by its exact name."""
+
+    remove = forms.ModelMultipleChoiceField(queryset=Topic.objects.none(), required=False)
+    add = forms.CharField(required=False, max_length=300)
+
+    def __init__(self, *args, inquiry: Inquiry, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remove"].queryset = inquiry.topics.all()
+
+    def clean_add(self):
+        name = self.cleaned_data["add"].strip()
+        if not name:
+            return None
+        topic = Topic.objects.filter(name__iexact=name).order_by("pk").first()
+        if topic is None:
+            raise forms.ValidationError("No topic has this name.", code="unknown_topic")
+        return topic

@@ -1,0 +1,335 @@
+"""Writes on inquiries: creation, assignment, closing, notes, topics, attachments.
+
+Status changes go through inquiries.workflow.inquiry_transition (the single place that checks
+a move, saves and writes the timeline row); the services here add what each move needs.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from lib import roles
+
+from .models import Inquiry, InquiryAttachment, ReferenceCounter, Requester
+from .workflow import IllegalTransition, inquiry_transition, record_event
+
+S = Inquiry.Status
+CLOSED_STATUSES = (S.CLOSED, S.CLOSED_WITHOUT_REPLY)
+TAKEABLE_STATUSES = (S.NEW, S.WAITING, S.CLOSED, S.CLOSED_WITHOUT_REPLY)
+
+
+class AlreadyTaken(Exception):
+    """Someone else holds the inquiry; nothing was changed."""
+
+    def __init__(self, inquiry: Inquiry, holder: AbstractBaseUser | None):
+        self.inquiry = inquiry
+        self.holder = holder
+        who = holder.get_username() if holder is not None else "someone else"
+        super().__init__(f"{inquiry.reference} is already taken by {who}.")
+
+
+class NotAllowed(Exception):
+    """The user's role does not allow this; nothing was changed."""
+
+
+# --- Reference numbers and due dates ----------------------------------------------------
+
+
+def format_reference(year: int, number: int) -> str:
+    return f"RD-{year}-{number:06d}"
+
+
+def reference_allocate(*, year: int, count: int = 1) -> int:
+    """Reserve `count` consecutive numbers for `year`; returns the first one.
+
+    The counter row is locked (select_for_update) so two processes never get the same
+    number; on SQLite the IMMEDIATE transaction serialises writers the same way.
+    """
+    with transaction.atomic():
+        ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year)], ignore_conflicts=True)
+        counter = ReferenceCounter.objects.select_for_update().get(year=year)
+        first = counter.last + 1
+        counter.last += count
+        counter.save(update_fields=["last"])
+    return first
+
+
+def add_business_days(start: dt.date, days: int) -> dt.date:
+    """`days` working days (Monday to Friday) after `start`."""
+    current = start
+    while days > 0:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def due_date_for(received_at: dt.datetime) -> dt.date:
+    return add_business_days(timezone.localdate(received_at), settings.INQUIRY_DUE_BUSINESS_DAYS)
+
+
+# --- Topics ---------------------------------------------------------------------------------
+
+
+def suggested_topics(text: str, limit: int = 3) -> list:
+    """The library's best topics for a question (empty until the library can suggest)."""
+    try:
+        from library.suggest import suggest
+    except ImportError:
+        return []
+    topics = []
+    for item in suggest(text)[:limit]:
+        topic = getattr(item, "topic", item)
+        if isinstance(item, dict):
+            topic = item.get("topic")
+        if topic is not None and getattr(topic, "pk", None) is not None:
+            topics.append(topic)
+    return topics
+
+
+def inquiry_set_topics(*, inquiry: Inquiry, topics: Iterable, by: AbstractBaseUser | None) -> Inquiry:
+    """Replace the inquiry's topics and note the change in the timeline."""
+    new = list(topics)
+    with transaction.atomic():
+        before = sorted(t.name for t in inquiry.topics.all())
+        inquiry.topics.set(new)
+        after = sorted(t.name for t in new)
+        if before != after:
+            record_event(
+                inquiry=inquiry,
+                action="inquiry.topics_changed",
+                by=by,
+                data={"before": before, "after": after},
+            )
+    return inquiry
+
+
+# --- Creation ------------------------------------------------------------------------------
+
+
+def requester_for(*, name: str, email: str, **contact: Any) -> Requester:
+    """The requester with this email (their details refreshed), or a new one."""
+    email = email.strip().lower()
+    requester = None
+    if email:
+        requester = (
+            Requester.objects.filter(email=email, anonymised_at__isnull=True).order_by("-created_at").first()
+        )
+    if requester is None:
+        return Requester.objects.create(name=name.strip(), email=email, **contact)
+    requester.name = name.strip()
+    changed = ["name"]
+    for field, value in contact.items():
+        if value not in ("", None):
+            setattr(requester, field, value)
+            changed.append(field)
+    requester.save(update_fields=changed)
+    return requester
+
+
+def inquiry_create(
+    *,
+    name: str,
+    email: str,
+    question: str,
+    channel: str = Inquiry.Channel.WEB,
+    received_at: dt.datetime | None = None,
+    by: AbstractBaseUser | None = None,
+    phone: str = "",
+    country: str = "",
+    role: str = Requester.Role.OTHER,
+    language: str = "en",
+    consent_to_keep: bool = False,
+    condition: str = "",
+    attachment: UploadedFile | None = None,
+) -> Inquiry:
+    """Record a new inquiry with its reference number, due date, topics and first event."""
+    received_at = received_at or timezone.now()
+    # Suggestion reads the library only: done before the write transaction starts.
+    topics = suggested_topics(f"{condition}\n{question}".strip())
+    year = timezone.localtime(received_at).year
+    with transaction.atomic():
+        requester = requester_for(
+            name=name, email=email, phone=phone, country=country, role=role,
+            language=language, consent_to_keep=consent_to_keep,
+        )
+        number = reference_allocate(year=year)
+        inquiry = Inquiry.objects.create(
+            reference=format_reference(year, number),
+            requester=requester,
+            channel=channel,
+            condition=condition.strip(),
+            question=question.strip(),
+            language=language,
+            received_at=received_at,
+            due_date=due_date_for(received_at),
+        )
+        if topics:
+            inquiry.topics.set(topics)
+        record_event(
+            inquiry=inquiry,
+            action="inquiry.created",
+            by=by,
+            to_status=inquiry.status,
+            data={"channel": channel, "topics": [t.name for t in topics]},
+        )
+        if attachment is not None:
+            inquiry_attach(inquiry=inquiry, upload=attachment, by=by)
+    return inquiry
+
+
+def inquiry_attach(*, inquiry: Inquiry, upload: UploadedFile, by: AbstractBaseUser | None) -> InquiryAttachment:
+    attachment = InquiryAttachment(
+        inquiry=inquiry,
+        original_name=upload.name[:255],
+        content_type=(getattr(upload, "content_type", "") or "")[:100],
+        size=upload.size or 0,
+        uploaded_by=by if by is not None and by.is_authenticated else None,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    record_event(inquiry=inquiry, action="inquiry.attached", by=by, data={"file": attachment.original_name})
+    return attachment
+
+
+# --- Assignment ----------------------------------------------------------------------------
+
+
+def _holder(inquiry_id: int) -> AbstractBaseUser | None:
+    row = Inquiry.objects.select_related("assignee").only("assignee").get(pk=inquiry_id)
+    return row.assignee
+
+
+def inquiry_take(*, inquiry: Inquiry, by: AbstractBaseUser) -> Inquiry:
+    """`by` claims an unassigned inquiry. Of two simultaneous takers exactly one wins;
+    the other gets AlreadyTaken naming the holder."""
+    if not roles.has_role(by, roles.SPECIALIST, roles.SUPERVISOR):
+        raise NotAllowed("Only specialists can take inquiries.")
+    with transaction.atomic():
+        # PostgreSQL: the row lock makes the second taker wait here, then see the owner.
+        locked = Inquiry.objects.select_for_update().only("id", "assignee", "status").get(pk=inquiry.pk)
+        if locked.assignee_id is not None:
+            raise AlreadyTaken(inquiry, _holder(inquiry.pk))
+        # SQLite (no row locks): the conditional update is the claim; only one can match.
+        claimed = Inquiry.objects.filter(pk=inquiry.pk, assignee__isnull=True).update(assignee=by)
+        if not claimed:
+            raise AlreadyTaken(inquiry, _holder(inquiry.pk))
+        inquiry_transition(
+            inquiry=inquiry, to=S.ASSIGNED, by=by, action="inquiry.assigned",
+            data={"assignee": by.get_username(), "taken": True}, assignee=by,
+        )
+    return inquiry
+
+
+def inquiry_assign(*, inquiry: Inquiry, to_user: AbstractBaseUser, by: AbstractBaseUser) -> Inquiry:
+    """A supervisor gives the inquiry to a specialist (or moves it to another one)."""
+    if not roles.has_role(by, roles.SUPERVISOR):
+        raise NotAllowed("Only supervisors can assign inquiries.")
+    if not roles.has_role(to_user, roles.SPECIALIST):
+        raise NotAllowed(f"{to_user.get_username()} is not a specialist.")
+    data = {"assignee": to_user.get_username()}
+    with transaction.atomic():
+        locked = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+        if locked.status in TAKEABLE_STATUSES:
+            return inquiry_transition(
+                inquiry=inquiry, to=S.ASSIGNED, by=by, action="inquiry.assigned", data=data, assignee=to_user
+            )
+        if locked.assignee_id == to_user.pk:
+            return inquiry
+        data["previous"] = _holder(inquiry.pk).get_username() if locked.assignee_id else ""
+        locked.assignee = to_user
+        locked.save(update_fields=["assignee", "updated_at"])
+        record_event(
+            inquiry=locked, action="inquiry.assigned", by=by,
+            from_status=locked.status, to_status=locked.status, data=data,
+        )
+    inquiry.assignee = to_user
+    return inquiry
+
+
+# --- Other moves -----------------------------------------------------------------------------
+
+
+def inquiry_release(*, inquiry: Inquiry, by: AbstractBaseUser, note: str = "") -> Inquiry:
+    """Give an assigned inquiry back to the unassigned pile."""
+    return inquiry_transition(
+        inquiry=inquiry, to=S.NEW, by=by, note=note, action="inquiry.released", assignee=None
+    )
+
+
+def inquiry_wait(*, inquiry: Inquiry, by: AbstractBaseUser, note: str = "") -> Inquiry:
+    """We asked the requester something and wait for the answer."""
+    return inquiry_transition(inquiry=inquiry, to=S.WAITING, by=by, note=note, action="inquiry.waiting")
+
+
+def inquiry_resume(*, inquiry: Inquiry, by: AbstractBaseUser, note: str = "") -> Inquiry:
+    """The requester answered: back to the holder, or to the unassigned pile."""
+    if inquiry.status != S.WAITING:
+        raise IllegalTransition(inquiry, S.ASSIGNED if inquiry.assignee_id else S.NEW)
+    to = S.ASSIGNED if inquiry.assignee_id else S.NEW
+    return inquiry_transition(inquiry=inquiry, to=to, by=by, note=note, action="inquiry.resumed")
+
+
+def inquiry_close_without_reply(
+    *, inquiry: Inquiry, reason: str, by: AbstractBaseUser, note: str = "", duplicate_of: Inquiry | None = None
+) -> Inquiry:
+    """Close with a reason (spam, duplicate of another inquiry, out of scope)."""
+    if reason not in Inquiry.CloseReason.values:
+        raise ValueError(f"Unknown close reason: {reason}")
+    if reason == Inquiry.CloseReason.DUPLICATE:
+        if duplicate_of is None or duplicate_of.pk == inquiry.pk:
+            raise ValueError("A duplicate needs the other inquiry it duplicates.")
+    else:
+        duplicate_of = None
+    data: dict[str, Any] = {"reason": reason}
+    if duplicate_of is not None:
+        data["duplicate_of"] = duplicate_of.reference
+    return inquiry_transition(
+        inquiry=inquiry, to=S.CLOSED_WITHOUT_REPLY, by=by, note=note, action="inquiry.closed_no_reply",
+        data=data, close_reason=reason, duplicate_of=duplicate_of,
+    )
+
+
+def inquiry_close(*, inquiry: Inquiry, by: AbstractBaseUser, note: str = "") -> Inquiry:
+    """Close an answered inquiry."""
+    return inquiry_transition(inquiry=inquiry, to=S.CLOSED, by=by, note=note, action="inquiry.closed")
+
+
+def inquiry_reopen(*, inquiry: Inquiry, by: AbstractBaseUser, note: str = "") -> Inquiry:
+    """Reopen a closed inquiry: back to its holder, or to the unassigned pile."""
+    if inquiry.status not in CLOSED_STATUSES:
+        raise IllegalTransition(inquiry, S.NEW)
+    to = S.ASSIGNED if inquiry.assignee_id else S.NEW
+    return inquiry_transition(
+        inquiry=inquiry, to=to, by=by, note=note, action="inquiry.reopened", duplicate_of=None
+    )
+
+
+def inquiry_move(*, inquiry: Inquiry, to: str, by: AbstractBaseUser, note: str = "") -> Inquiry:
+    """A plain status move (drafting, in review, ready, sent...) through the workflow."""
+    if to == S.NEW:
+        return inquiry_release(inquiry=inquiry, by=by, note=note)
+    if to == S.ASSIGNED and not inquiry.assignee_id:
+        raise IllegalTransition(inquiry, to)
+    return inquiry_transition(inquiry=inquiry, to=to, by=by, note=note)
+
+
+def inquiry_note(*, inquiry: Inquiry, by: AbstractBaseUser, note: str) -> None:
+    """An internal note: in the timeline, never sent to anyone."""
+    record_event(inquiry=inquiry, action="inquiry.note", by=by, note=note.strip())
+
+
+def specialists():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=roles.SPECIALIST)
+        .distinct()
+        .order_by("username")
+    )

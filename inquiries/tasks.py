@@ -1,0 +1,17 @@
+"""Background work for inquiries, run by the task backend (django-tasks)."""
+
+from django_tasks import task
+
+from .emails import send_email
+from .models import Inquiry
+
+
+@task()
+def send_confirmation(inquiry_id: int) -> None:
+    """Tell the requester we received their question, with its reference number."""
+    inquiry = Inquiry.objects.select_related("requester").get(pk=inquiry_id)
+    requester = inquiry.requester
+    if not requester.email or requester.anonymised_at is not None:
+        return
+    context = {"inquiry": inquiry, "requester": requester}
+    send_email("confirmation", context, to=requester.email, language=inquiry.language)

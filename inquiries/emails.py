@@ -17,6 +17,8 @@ def render_email(name: str, context: dict, language: str = "en") -> tuple[str, s
 
 def send_email(name: str, context: dict, to: str, language: str = "en") -> None:
     subject, text, html = render_email(name, context, language)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to], reply_to=[settings.REPLY_TO_EMAIL])
+    message = EmailMultiAlternatives(
+        subject, text, settings.DEFAULT_FROM_EMAIL, [to], reply_to=[settings.REPLY_TO_EMAIL]
+    )
     message.attach_alternative(html, "text/html")
     message.send()

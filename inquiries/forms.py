@@ -41,7 +41,9 @@ class AskForm(forms.Form):
     country = forms.CharField(label=_("Country (optional)"), max_length=100, required=False)
     role = forms.ChoiceField(label=_("Who is asking?"), choices=ROLE_CHOICES)
     condition = forms.CharField(
-        label=_("The condition"), max_length=300, required=False,
+        label=_("The condition"),
+        max_length=300,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "list": "topic-suggestions"}),
     )
     question = forms.CharField(
@@ -87,9 +89,7 @@ class AskForm(forms.Form):
         try:
             started = float(signing.loads(self.cleaned_data["started"], salt=FILL_SALT, max_age=24 * 3600))
         except (signing.BadSignature, TypeError, ValueError):
-            raise forms.ValidationError(
-                _("The form has expired. Please submit it again."), code="bad_token"
-            ) from None
+            raise forms.ValidationError(_("The form has expired. Please submit it again."), code="bad_token") from None
         if time.time() - started < settings.INQUIRY_MIN_FILL_SECONDS:
             raise forms.ValidationError(
                 _("That was faster than a person can type. Please check your question and submit it again."),
@@ -104,7 +104,9 @@ class StaffInquiryForm(forms.Form):
     CHANNELS = [c for c in Inquiry.Channel.choices if c[0] in ("phone", "email", "letter")]
 
     channel = forms.ChoiceField(choices=CHANNELS)
-    received_at = forms.DateTimeField(initial=timezone.now, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    received_at = forms.DateTimeField(
+        initial=timezone.now, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
     name = forms.CharField(max_length=200)
     email = forms.EmailField(max_length=254, required=False)
     phone = forms.CharField(max_length=40, required=False)

@@ -36,9 +36,7 @@ class Requester(models.Model):
         return self.name.split()[0] if self.name.strip() else ""
 
 
-INQUIRY_STATUSES = [
-    "new", "assigned", "drafting", "in_review", "ready", "sent", "closed", "waiting", "closed_no_reply"
-]
+INQUIRY_STATUSES = ["new", "assigned", "drafting", "in_review", "ready", "sent", "closed", "waiting", "closed_no_reply"]
 
 
 class Inquiry(models.Model):
@@ -97,9 +95,7 @@ class Inquiry(models.Model):
             models.Index(fields=["due_date", "id"], name="inquiry_due_id_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(status__in=INQUIRY_STATUSES), name="inquiry_status_valid"
-            ),
+            models.CheckConstraint(condition=models.Q(status__in=INQUIRY_STATUSES), name="inquiry_status_valid"),
         ]
 
     def __str__(self) -> str:

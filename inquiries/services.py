@@ -119,9 +119,7 @@ def requester_for(*, name: str, email: str, **contact: Any) -> Requester:
     email = email.strip().lower()
     requester = None
     if email:
-        requester = (
-            Requester.objects.filter(email=email, anonymised_at__isnull=True).order_by("-created_at").first()
-        )
+        requester = Requester.objects.filter(email=email, anonymised_at__isnull=True).order_by("-created_at").first()
     if requester is None:
         return Requester.objects.create(name=name.strip(), email=email, **contact)
     requester.name = name.strip()
@@ -157,8 +155,13 @@ def inquiry_create(
     year = timezone.localtime(received_at).year
     with transaction.atomic():
         requester = requester_for(
-            name=name, email=email, phone=phone, country=country, role=role,
-            language=language, consent_to_keep=consent_to_keep,
+            name=name,
+            email=email,
+            phone=phone,
+            country=country,
+            role=role,
+            language=language,
+            consent_to_keep=consent_to_keep,
         )
         number = reference_allocate(year=year)
         inquiry = Inquiry.objects.create(
@@ -222,8 +225,12 @@ def inquiry_take(*, inquiry: Inquiry, by: AbstractBaseUser) -> Inquiry:
         if not claimed:
             raise AlreadyTaken(inquiry, _holder(inquiry.pk))
         inquiry_transition(
-            inquiry=inquiry, to=S.ASSIGNED, by=by, action="inquiry.assigned",
-            data={"assignee": by.get_username(), "taken": True}, assignee=by,
+            inquiry=inquiry,
+            to=S.ASSIGNED,
+            by=by,
+            action="inquiry.assigned",
+            data={"assignee": by.get_username(), "taken": True},
+            assignee=by,
         )
     return inquiry
 
@@ -247,8 +254,12 @@ def inquiry_assign(*, inquiry: Inquiry, to_user: AbstractBaseUser, by: AbstractB
         locked.assignee = to_user
         locked.save(update_fields=["assignee", "updated_at"])
         record_event(
-            inquiry=locked, action="inquiry.assigned", by=by,
-            from_status=locked.status, to_status=locked.status, data=data,
+            inquiry=locked,
+            action="inquiry.assigned",
+            by=by,
+            from_status=locked.status,
+            to_status=locked.status,
+            data=data,
         )
     inquiry.assignee = to_user
     return inquiry
@@ -259,9 +270,7 @@ def inquiry_assign(*, inquiry: Inquiry, to_user: AbstractBaseUser, by: AbstractB
 
 def inquiry_release(*, inquiry: Inquiry, by: AbstractBaseUser, note: str = "") -> Inquiry:
     """Give an assigned inquiry back to the unassigned pile."""
-    return inquiry_transition(
-        inquiry=inquiry, to=S.NEW, by=by, note=note, action="inquiry.released", assignee=None
-    )
+    return inquiry_transition(inquiry=inquiry, to=S.NEW, by=by, note=note, action="inquiry.released", assignee=None)
 
 
 def inquiry_wait(*, inquiry: Inquiry, by: AbstractBaseUser, note: str = "") -> Inquiry:
@@ -292,8 +301,14 @@ def inquiry_close_without_reply(
     if duplicate_of is not None:
         data["duplicate_of"] = duplicate_of.reference
     return inquiry_transition(
-        inquiry=inquiry, to=S.CLOSED_WITHOUT_REPLY, by=by, note=note, action="inquiry.closed_no_reply",
-        data=data, close_reason=reason, duplicate_of=duplicate_of,
+        inquiry=inquiry,
+        to=S.CLOSED_WITHOUT_REPLY,
+        by=by,
+        note=note,
+        action="inquiry.closed_no_reply",
+        data=data,
+        close_reason=reason,
+        duplicate_of=duplicate_of,
     )
 
 
@@ -307,9 +322,7 @@ def inquiry_reopen(*, inquiry: Inquiry, by: AbstractBaseUser, note: str = "") ->
     if inquiry.status not in CLOSED_STATUSES:
         raise IllegalTransition(inquiry, S.NEW)
     to = S.ASSIGNED if inquiry.assignee_id else S.NEW
-    return inquiry_transition(
-        inquiry=inquiry, to=to, by=by, note=note, action="inquiry.reopened", duplicate_of=None
-    )
+    return inquiry_transition(inquiry=inquiry, to=to, by=by, note=note, action="inquiry.reopened", duplicate_of=None)
 
 
 def inquiry_move(*, inquiry: Inquiry, to: str, by: AbstractBaseUser, note: str = "") -> Inquiry:
@@ -328,8 +341,5 @@ def inquiry_note(*, inquiry: Inquiry, by: AbstractBaseUser, note: str) -> None:
 
 def specialists():
     return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=roles.SPECIALIST)
-        .distinct()
-        .order_by("username")
+        get_user_model().objects.filter(is_active=True, groups__name=roles.SPECIALIST).distinct().order_by("username")
     )

@@ -42,10 +42,13 @@ def ask(request: HttpRequest) -> HttpResponse:
         form = AskForm(request.POST)
         if rate_limited(request):
             form.is_valid()
-            form.add_error(None, ValidationError(
-                _("Too many questions from your network in the last hour. Please try again later."),
-                code="rate_limited",
-            ))
+            form.add_error(
+                None,
+                ValidationError(
+                    _("Too many questions from your network in the last hour. Please try again later."),
+                    code="rate_limited",
+                ),
+            )
             status = 429
         elif form.is_valid():
             rate_count(request)

@@ -33,9 +33,7 @@ class IllegalTransition(Exception):
     def __init__(self, inquiry: Inquiry, to: str):
         self.inquiry = inquiry
         self.to = to
-        super().__init__(
-            f"{inquiry.reference} cannot move from {S(inquiry.status).label} to {S(to).label}."
-        )
+        super().__init__(f"{inquiry.reference} cannot move from {S(inquiry.status).label} to {S(to).label}.")
 
 
 def can_move(from_status: str, to_status: str) -> bool:

@@ -2,11 +2,16 @@
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from inquiries.models import Inquiry
-from inquiries.workflow import inquiry_transition, record_event
+from inquiries.workflow import can_move, inquiry_transition, record_event
+from lib import roles
+from lib.roles import has_role
 from library.models import Section, StandardText
 
 from .models import Reply, ReplyBlock
@@ -88,4 +93,279 @@ def reply_start(
                            data={"reply": reply.pk})
     else:
         record_event(inquiry=inquiry, action="reply.started", by=by, data={"reply": reply.pk})
+    return reply
+
+
+# --- Editing: every write starts from the version the editor loaded -------------------------
+
+EDITABLE = (Reply.Status.DRAFTING,)
+
+
+class ReplyConflict(ReplyError):
+    """Someone else saved the reply after the editor loaded it; nothing was changed.
+
+    `current` is the reply as it is now, so the view can show what changed.
+    """
+
+    def __init__(self, current: Reply, expected: int):
+        self.current = current
+        self.expected = expected
+        super().__init__(
+            f"Someone else changed this reply since you opened it (version {expected}, now {current.version}). "
+            "Your change was not saved."
+        )
+
+
+def _claim(reply: Reply, version: int, statuses: Iterable[str] = EDITABLE) -> Reply:
+    """Bump the version if it is still `version`, and return the row, locked.
+
+    Call inside transaction.atomic: the conditional UPDATE is both the conflict check
+    and the row lock (a second writer waits, then finds the version moved on).
+    """
+    claimed = Reply.objects.filter(pk=reply.pk, version=version).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    current = Reply.objects.select_for_update().select_related("inquiry").get(pk=reply.pk)
+    if not claimed:
+        raise ReplyConflict(current, version)
+    if current.status not in statuses:
+        raise ReplyError(f"This reply is {current.get_status_display().lower()}; it cannot be changed now.")
+    reply.version = current.version
+    reply.status = current.status
+    return current
+
+
+def _renumber(reply: Reply, blocks: list[ReplyBlock]) -> None:
+    changed = []
+    for position, block in enumerate(blocks):
+        if block.position != position:
+            block.position = position
+            changed.append(block)
+    ReplyBlock.objects.bulk_update(changed, ["position"])
+
+
+def _block_of(reply: Reply, block_id: int) -> ReplyBlock:
+    try:
+        return reply.blocks.get(pk=block_id)
+    except ReplyBlock.DoesNotExist as exc:
+        raise ReplyError("That block is no longer in this reply (someone may have removed it).") from exc
+
+
+def _insert_at(blocks: list[ReplyBlock]) -> int:
+    """New blocks go after the body, before the closing texts."""
+    for index, block in enumerate(blocks):
+        if block.kind == ReplyBlock.Kind.STANDARD and block.standard_kind in TAIL_KINDS:
+            return index
+    return len(blocks)
+
+
+def reply_block_add(
+    *,
+    reply: Reply,
+    version: int,
+    by: AbstractBaseUser,
+    section: Section | None = None,
+    standard_text: StandardText | None = None,
+    heading: str = "",
+    body: str = "",
+) -> ReplyBlock:
+    """Add a copied section, a standard text, or (neither given) a custom paragraph."""
+    if section is not None:
+        if section.status != Section.Status.PUBLISHED:
+            raise ReplyError("Only published sections can go into a letter.")
+        block = block_from_section(section)
+    elif standard_text is not None:
+        block = block_from_standard_text(standard_text)
+    else:
+        if not body.strip():
+            raise ReplyError("A custom paragraph needs some text.")
+        block = ReplyBlock(kind=ReplyBlock.Kind.CUSTOM, heading=heading.strip(), body=body)
+    with transaction.atomic():
+        _claim(reply, version)
+        blocks = list(reply.blocks.order_by("position", "id"))
+        block.reply = reply
+        block.position = len(blocks)
+        block.save()
+        blocks.insert(_insert_at(blocks), block)
+        _renumber(reply, blocks)
+        record_event(inquiry=reply.inquiry, action="reply.block_added", by=by,
+                     data={"reply": reply.pk, "block": block.pk, "kind": block.kind})
+    return block
+
+
+def reply_block_move(*, reply: Reply, version: int, by: AbstractBaseUser, block_id: int, direction: str) -> None:
+    """Move a block one place up or down."""
+    if direction not in ("up", "down"):
+        raise ReplyError("A block moves up or down.")
+    with transaction.atomic():
+        _claim(reply, version)
+        blocks = list(reply.blocks.order_by("position", "id"))
+        index = next((i for i, b in enumerate(blocks) if b.pk == block_id), None)
+        if index is None:
+            raise ReplyError("That block is no longer in this reply (someone may have removed it).")
+        other = index - 1 if direction == "up" else index + 1
+        if not 0 <= other < len(blocks):
+            raise ReplyError(f"That block is already at the {'top' if direction == 'up' else 'bottom'}.")
+        blocks[index], blocks[other] = blocks[other], blocks[index]
+        _renumber(reply, blocks)
+
+
+def reply_block_remove(*, reply: Reply, version: int, by: AbstractBaseUser, block_id: int) -> None:
+    with transaction.atomic():
+        _claim(reply, version)
+        block = _block_of(reply, block_id)
+        block.delete()
+        _renumber(reply, list(reply.blocks.order_by("position", "id")))
+        record_event(inquiry=reply.inquiry, action="reply.block_removed", by=by,
+                     data={"reply": reply.pk, "block": block_id, "kind": block.kind})
+
+
+def reply_block_edit(
+    *, reply: Reply, version: int, by: AbstractBaseUser, block_id: int, heading: str, body: str
+) -> ReplyBlock:
+    """Change a block's copy. The library is untouched; the block remembers it was edited."""
+    with transaction.atomic():
+        _claim(reply, version)
+        block = _block_of(reply, block_id)
+        if (block.heading, block.body) != (heading, body):
+            block.heading = heading
+            block.body = body
+            block.locally_edited = True
+            block.save(update_fields=["heading", "body", "locally_edited"])
+    return block
+
+
+def reply_block_refresh(
+    *, reply: Reply, version: int, by: AbstractBaseUser, block_id: int, confirm: bool = False
+) -> ReplyBlock:
+    """Replace a section block's copy by the section as it is now in the library.
+
+    A copy edited in the reply is only replaced when `confirm` is given: the edits are lost.
+    """
+    with transaction.atomic():
+        _claim(reply, version)
+        block = _block_of(reply, block_id)
+        if block.kind != ReplyBlock.Kind.SECTION:
+            raise ReplyError("Only a library section can be refreshed.")
+        if block.locally_edited and not confirm:
+            raise ReplyError("This copy was edited in the reply; confirm that your edits may be replaced.")
+        fresh = block_from_section(Section.objects.get(pk=block.section_id))
+        for field in ("source_history_id", "heading", "body", "last_updated"):
+            setattr(block, field, getattr(fresh, field))
+        block.locally_edited = False
+        block.save(update_fields=["source_history_id", "heading", "body", "last_updated", "locally_edited"])
+        record_event(inquiry=reply.inquiry, action="reply.block_refreshed", by=by,
+                     data={"reply": reply.pk, "block": block.pk, "section": block.section_id})
+    return block
+
+
+def reply_update(*, reply: Reply, version: int, by: AbstractBaseUser, title: str) -> Reply:
+    title = title.strip()
+    if not title:
+        raise ReplyError("A letter needs a title.")
+    with transaction.atomic():
+        current = _claim(reply, version)
+        current.title = title
+        current.save(update_fields=["title", "updated_at"])
+    reply.title = title
+    return reply
+
+
+# --- Review -----------------------------------------------------------------------------------
+
+
+def _check_sendable(reply: Reply) -> None:
+    from .letter import assemble_letter
+
+    unknown = assemble_letter(reply).unknown_keys
+    if unknown:
+        raise ReplyError(
+            "The letter cites references that are not in the library: "
+            + ", ".join(f"[@{key}]" for key in unknown)
+            + ". Fix the citations first."
+        )
+
+
+def _inquiry_follows(reply: Reply, to: str, by: AbstractBaseUser, action: str, note: str = "") -> None:
+    """Move the inquiry along with its reply when the workflow allows it; else just log."""
+    inquiry = reply.inquiry
+    data = {"reply": reply.pk}
+    if inquiry.status != to and can_move(inquiry.status, to):
+        inquiry_transition(inquiry=inquiry, to=to, by=by, action=action, note=note, data=data)
+    else:
+        record_event(inquiry=inquiry, action=action, by=by, note=note, data=data)
+
+
+def _set_status(reply: Reply, current: Reply, status: str, **changes) -> None:
+    current.status = status
+    for field, value in changes.items():
+        setattr(current, field, value)
+    current.save(update_fields=["status", "updated_at", *changes])
+    reply.status = status
+    for field, value in changes.items():
+        setattr(reply, field, value)
+
+
+def reply_submit(*, reply: Reply, version: int, by: AbstractBaseUser) -> Reply:
+    """drafting → in review (when review is required)."""
+    if not settings.REPLY_REVIEW_REQUIRED:
+        raise ReplyError("Review is not required here: mark the reply ready instead.")
+    with transaction.atomic():
+        current = _claim(reply, version)
+        _check_sendable(current)
+        _set_status(reply, current, Reply.Status.IN_REVIEW, review_comment="")
+        _inquiry_follows(reply, Inquiry.Status.IN_REVIEW, by, "reply.submitted")
+    return reply
+
+
+def reply_approve(*, reply: Reply, version: int, by: AbstractBaseUser) -> Reply:
+    """in review → approved, by a reviewer who is not the author."""
+    if not has_role(by, roles.REVIEWER):
+        raise ReplyError("Only a reviewer can approve a reply.")
+    with transaction.atomic():
+        current = _claim(reply, version, statuses=(Reply.Status.IN_REVIEW,))
+        if current.author_id == by.pk:
+            raise ReplyError("Nobody approves their own reply: ask another reviewer.")
+        _check_sendable(current)
+        _set_status(reply, current, Reply.Status.APPROVED, reviewer=by)
+        _inquiry_follows(reply, Inquiry.Status.READY, by, "reply.approved")
+    return reply
+
+
+def reply_return(*, reply: Reply, version: int, by: AbstractBaseUser, comment: str) -> Reply:
+    """in review → drafting, with the reviewer's comment for the author."""
+    if not has_role(by, roles.REVIEWER):
+        raise ReplyError("Only a reviewer can return a reply.")
+    comment = comment.strip()
+    if not comment:
+        raise ReplyError("Say what should change: a returned reply needs a comment.")
+    with transaction.atomic():
+        current = _claim(reply, version, statuses=(Reply.Status.IN_REVIEW,))
+        if current.author_id == by.pk:
+            raise ReplyError("Nobody reviews their own reply: ask another reviewer.")
+        _set_status(reply, current, Reply.Status.DRAFTING, reviewer=by, review_comment=comment)
+        _inquiry_follows(reply, Inquiry.Status.DRAFTING, by, "reply.returned", note=comment)
+    return reply
+
+
+def reply_mark_ready(*, reply: Reply, version: int, by: AbstractBaseUser) -> Reply:
+    """drafting → approved directly, by the author, when review is not required."""
+    if settings.REPLY_REVIEW_REQUIRED:
+        raise ReplyError("This reply needs a review before it can be sent: submit it for review.")
+    with transaction.atomic():
+        current = _claim(reply, version)
+        if current.author_id != by.pk:
+            raise ReplyError("Only the author marks their reply ready.")
+        _check_sendable(current)
+        _set_status(reply, current, Reply.Status.APPROVED)
+        _inquiry_follows(reply, Inquiry.Status.READY, by, "reply.ready")
+    return reply
+
+
+def reply_reopen(*, reply: Reply, version: int, by: AbstractBaseUser) -> Reply:
+    """approved or in review → drafting, to change the letter again (it needs a new approval)."""
+    with transaction.atomic():
+        current = _claim(reply, version, statuses=(Reply.Status.IN_REVIEW, Reply.Status.APPROVED))
+        _set_status(reply, current, Reply.Status.DRAFTING)
+        _inquiry_follows(reply, Inquiry.Status.DRAFTING, by, "reply.reopened")
     return reply

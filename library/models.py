@@ -1,9 +1,13 @@
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from library.placeholders import validate_placeholders
 
 # Also the canonical order of sections in a letter (Section.Kind mirrors it).
 SECTION_KINDS = ["overview", "symptoms", "cause", "inheritance", "diagnosis", "treatment", "prognosis", "other"]
@@ -29,6 +33,14 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("library:topic", args=[self.pk])
+
+    @property
+    def all_names(self) -> list[str]:
+        """The name first, then the synonyms, without repeats."""
+        return list(dict.fromkeys([self.name, *(self.synonyms or [])]))
 
 
 class Reference(models.Model):
@@ -153,3 +165,9 @@ class StandardText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.language}): {self.name}"
+
+    def clean(self) -> None:
+        try:
+            validate_placeholders(self.body)
+        except ValidationError as error:
+            raise ValidationError({"body": error}) from None

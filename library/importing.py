@@ -1,0 +1,166 @@
+"""Write parsed pages and documents into the library: one file, one transaction, idempotent."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from library.gard_text import NUMBER_CITATION_RE, Page
+from library.kinds import kind_of_heading
+from library.medquad import Document
+from library.models import Reference, Section, StandardText, Topic
+
+YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+URL_RE = re.compile(r"https?://\S+?(?=[.,;]?(?:\s|$))")
+PMID_RE = re.compile(r"PMID:?\s*(\d+)", re.IGNORECASE)
+DOI_RE = re.compile(r"\bdoi:?\s*(10\.\S+?)(?=[.,;]?(?:\s|$))", re.IGNORECASE)
+INITIALS_RE = re.compile(r"^[A-Z](?:\.?[A-Z]){0,2}\.?$")
+
+
+@dataclass
+class Counts:
+    topics: int = 0
+    sections: int = 0
+    topics_unchanged: int = 0
+    sections_unchanged: int = 0
+
+    def add(self, other: "Counts") -> None:
+        for name in ("topics", "sections", "topics_unchanged", "sections_unchanged"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def _ascii_slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower())
+
+
+def reference_key_base(text: str) -> str:
+    """First author's surname and the year: "Koronowska SK, ... 2013; ..." → koronowska2013."""
+    author = re.split(r"[.,;]\s", text + " ", maxsplit=1)[0]
+    words = author.split()
+    # "Rongioletti F", "Liotta E.A" put the surname first; "Eugene Tan" puts it last.
+    if len(words) > 1 and not INITIALS_RE.match(words[-1]):
+        surname = words[-1]
+    else:
+        surname = words[0] if words else "ref"
+    year = YEAR_RE.search(text)
+    return (_ascii_slug(surname) or "ref")[:100] + (year.group(1) if year else "")
+
+
+def reference_for_text(text: str) -> Reference:
+    """The reference with exactly this text, created with a fresh key if there is none."""
+    existing = Reference.objects.filter(text=text).order_by("pk").first()
+    if existing:
+        return existing
+    base = reference_key_base(text)
+    taken = set(Reference.objects.filter(key__startswith=base).values_list("key", flat=True))
+    key = base
+    suffix = ord("b")
+    while key in taken:
+        key, suffix = f"{base}{chr(suffix)}", suffix + 1
+    url, pmid, doi = URL_RE.search(text), PMID_RE.search(text), DOI_RE.search(text)
+    return Reference.objects.create(
+        key=key, text=text, url=url.group(0) if url else "", pmid=pmid.group(1) if pmid else "",
+        doi=doi.group(1) if doi else "",
+    )
+
+
+def _topic_by_name(name: str) -> Topic:
+    topic = Topic.objects.filter(name__iexact=name).order_by("pk").first()
+    return topic or Topic.objects.create(name=name)
+
+
+def _save_section(topic: Topic, kind: str, heading: str, body: str, last_updated, references) -> bool:
+    """Create or update the topic's section of this kind (or heading, for "other"); True if written."""
+    lookup = {"topic": topic, "kind": kind} if kind != Section.Kind.OTHER else {"topic": topic, "heading": heading}
+    section = Section.objects.filter(**lookup).order_by("pk").first()
+    wanted = {"kind": kind, "heading": heading, "body": body, "status": Section.Status.PUBLISHED}
+    if last_updated is not None:
+        wanted["last_updated"] = last_updated
+    if section is None:
+        section = Section.objects.create(topic=topic, **wanted)
+        if references:
+            section.references.set(references)
+        return True
+    changed = [name for name, value in wanted.items() if getattr(section, name) != value]
+    for name in changed:
+        setattr(section, name, wanted[name])
+    if changed:
+        section.save(update_fields=[*changed, "updated_at"])
+    ref_ids = {ref.pk for ref in references}
+    if ref_ids != set(section.references.values_list("pk", flat=True)):
+        section.references.set(references)
+        changed.append("references")
+    return bool(changed)
+
+
+def standard_text_import(*, kind: str, body: str, language: str = "en", name: str = "GARD") -> bool:
+    """Keep this text as a standard text of its kind (default if the kind has none); True if created."""
+    if not body or StandardText.objects.filter(kind=kind, language=language, body=body).exists():
+        return False
+    taken = set(StandardText.objects.filter(kind=kind, language=language).values_list("name", flat=True))
+    unique, number = name, 2
+    while unique in taken:
+        unique, number = f"{name} {number}", number + 1
+    has_default = StandardText.objects.filter(kind=kind, language=language, is_default=True).exists()
+    StandardText.objects.create(kind=kind, language=language, name=unique, body=body, is_default=not has_default)
+    return True
+
+
+def _cite_by_key(body: str, keys: dict[int, str]) -> str:
+    return NUMBER_CITATION_RE.sub(lambda m: f"[@{keys[int(m.group(1))]}]", body)
+
+
+@transaction.atomic
+def import_page(page: Page) -> Counts:
+    counts = Counts()
+    topic_existed = Topic.objects.filter(name__iexact=page.title).exists()
+    topic = _topic_by_name(page.title)
+    counts.topics += 0 if topic_existed else 1
+    counts.topics_unchanged += 1 if topic_existed else 0
+    references = {number: reference_for_text(text) for number, text in page.references.items()}
+    keys = {number: ref.key for number, ref in references.items()}
+    for part in page.sections:
+        cited = [references[number] for number in dict.fromkeys(n for n, _ in part.citation_lines)]
+        kind = kind_of_heading(part.heading, topic.name)
+        written = _save_section(topic, kind, part.heading, _cite_by_key(part.body, keys), part.last_updated, cited)
+        counts.sections += written
+        counts.sections_unchanged += not written
+    for kind, body in (
+        (StandardText.Kind.LETTERHEAD, page.letterhead),
+        (StandardText.Kind.CLOSING, page.closing),
+        (StandardText.Kind.SIGNATURE, page.signature),
+        (StandardText.Kind.DISCLAIMER, page.disclaimer),
+    ):
+        standard_text_import(kind=kind, body=body)
+    return counts
+
+
+def _merge(current: list, new: list) -> list:
+    return list(dict.fromkeys([*(current or []), *new]))
+
+
+@transaction.atomic
+def import_document(doc: Document) -> Counts:
+    counts = Counts()
+    topic = Topic.objects.filter(gard_id=doc.gard_id).first()
+    if topic is None:
+        topic = Topic.objects.create(name=doc.name, gard_id=doc.gard_id,
+                                     synonyms=_merge([], [s for s in doc.synonyms if s != doc.name]),
+                                     umls_cuis=_merge([], doc.umls_cuis))
+        counts.topics += 1
+    else:
+        wanted = {"synonyms": _merge(topic.synonyms, [s for s in doc.synonyms if s != topic.name]),
+                  "umls_cuis": _merge(topic.umls_cuis, doc.umls_cuis)}
+        changed = [name for name, value in wanted.items() if getattr(topic, name) != value]
+        for name in changed:
+            setattr(topic, name, wanted[name])
+        if changed:
+            topic.save(update_fields=[*changed, "updated_at"])
+        counts.topics += bool(changed)
+        counts.topics_unchanged += not changed
+    for kind, heading, body in doc.sections:
+        written = _save_section(topic, kind, heading, body, None, [])
+        counts.sections += written
+        counts.sections_unchanged += not written
+    return counts

@@ -114,6 +114,8 @@ class Delivery(models.Model):
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True)  # last put in the queue (first send or retry)
+    started_at = models.DateTimeField(null=True, blank=True)  # last claimed by a worker
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -125,6 +127,12 @@ class Delivery(models.Model):
                 fields=["reply"],
                 condition=models.Q(status__in=["queued", "sending", "sent"]),
                 name="one_live_delivery_per_reply",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "sending", "sent", "failed"]), name="delivery_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(method__in=["email", "letter"]), name="delivery_method_valid"
             ),
         ]
 

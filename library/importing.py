@@ -150,7 +150,9 @@ def import_document(doc: Document) -> Counts:
                                      umls_cuis=_merge([], doc.umls_cuis))
         counts.topics += 1
     else:
-        wanted = {"synonyms": _merge(topic.synonyms, [s for s in doc.synonyms if s != topic.name]),
+        # Known under another name already: this document's name becomes a synonym.
+        names = [doc.name, *doc.synonyms]
+        wanted = {"synonyms": _merge(topic.synonyms, [s for s in names if s != topic.name]),
                   "umls_cuis": _merge(topic.umls_cuis, doc.umls_cuis)}
         changed = [name for name, value in wanted.items() if getattr(topic, name) != value]
         for name in changed:

@@ -1,0 +1,118 @@
+"""A compact in-memory index of topic names and synonyms, for typo-tolerant matching.
+
+Built from the database and kept per process, but keyed by a version read from the
+database on every use (count, latest change, highest id), so a topic added or edited by
+another process is seen on the next call: the cache can be cold, never stale.
+"""
+
+import bisect
+import re
+import threading
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connections
+from django.db.models import Count, Max
+from rapidfuzz import fuzz, process
+
+from library.models import Topic
+
+FUZZY_MIN_LENGTH = 5  # shorter words are only matched exactly
+FUZZY_CUTOFF = 80.0
+# Words that name no topic on their own, however many abbreviations look like them.
+STOPWORDS = frozenset(
+    """a about after all also am an and any are as at be been being but by can could did do does doing
+    dear for from get gets had has have he hello her hers him his how i if in into is it its just
+    me more most my no not of on or our out please she should so some such than thank thanks that
+    the their them then there these they this those to too type very was we were what when where
+    which who why will with would you your""".split()
+)
+
+
+def normalize(text: str) -> str:
+    """Lower case, accents off, punctuation to spaces."""
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+@dataclass
+class NameIndex:
+    names: list[str] = field(default_factory=list)  # normalized names and synonyms
+    name_topics: list[int] = field(default_factory=list)  # topic id of each name
+    topic_names: dict[int, str] = field(default_factory=dict)  # topic id → display name
+    exact: dict[str, list[int]] = field(default_factory=dict)  # normalized name → topic ids
+    postings: dict[str, set[int]] = field(default_factory=dict)  # token → indexes into names
+    vocab: list[str] = field(default_factory=list)  # sorted tokens, for prefixes
+    by_length: dict[int, list[str]] = field(default_factory=dict)  # tokens by length, for typos
+    longest: int = 1  # tokens in the longest name
+
+    def add(self, topic_id: int, display: str, names: list[str]) -> None:
+        self.topic_names[topic_id] = display
+        for name in dict.fromkeys(normalize(n) for n in names):
+            if not name:
+                continue
+            self.exact.setdefault(name, []).append(topic_id)
+            tokens = name.split()
+            self.longest = max(self.longest, len(tokens))
+            for token in tokens:
+                self.postings.setdefault(token, set()).add(len(self.names))
+            self.names.append(name)
+            self.name_topics.append(topic_id)
+
+    def finish(self) -> "NameIndex":
+        self.vocab = sorted(self.postings)
+        groups: dict[int, list[str]] = defaultdict(list)
+        for token in self.vocab:
+            groups[len(token)].append(token)
+        self.by_length = dict(groups)
+        return self
+
+    def similar(self, token: str) -> list[tuple[str, float]]:
+        """Known tokens this one may be: itself (1.0), else close spellings (score 0..1)."""
+        if token in self.postings:
+            return [(token, 1.0)]
+        if len(token) < FUZZY_MIN_LENGTH or token in STOPWORDS:
+            return []
+        choices = [t for n in range(len(token) - 2, len(token) + 3) for t in self.by_length.get(n, ())]
+        found = process.extract(token, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3)
+        return [(choice, score / 100) for choice, score, _ in found]
+
+    def with_prefix(self, prefix: str, limit: int = 50) -> list[str]:
+        start = bisect.bisect_left(self.vocab, prefix)
+        found = []
+        for token in self.vocab[start : start + limit]:
+            if not token.startswith(prefix):
+                break
+            found.append(token)
+        return found
+
+
+_lock = threading.Lock()
+_cache: dict[str, tuple[tuple, NameIndex]] = {}
+
+
+def _version(using: str) -> tuple:
+    stats = Topic.objects.using(using).aggregate(n=Count("id"), changed=Max("updated_at"), top=Max("id"))
+    return (stats["n"], stats["changed"], stats["top"])
+
+
+def build(using: str = "default") -> NameIndex:
+    index = NameIndex()
+    for topic_id, name, synonyms in Topic.objects.using(using).values_list("id", "name", "synonyms").order_by("id"):
+        index.add(topic_id, name, [name, *(synonyms or [])])
+    return index.finish()
+
+
+def name_index(using: str = "default") -> NameIndex:
+    """The index for the database's current topics (rebuilt when they changed)."""
+    # Keyed by connection settings too: tests and tools may point one alias at another database.
+    key = f"{using}:{connections[using].settings_dict.get('NAME')}"
+    version = _version(using)
+    cached = _cache.get(key)
+    if cached and cached[0] == version:
+        return cached[1]
+    index = build(using)
+    with _lock:
+        _cache[key] = (version, index)
+    return index

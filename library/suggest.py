@@ -1,0 +1,133 @@
+"""Suggestions for a question: the topics it names, the kinds of section it asks for, and the
+sections to answer it with, ranked. The one service behind the desk and `manage.py suggest`.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from library.kinds import kinds_in
+from library.models import Section, Topic
+from library.name_index import STOPWORDS, NameIndex, name_index
+from library.search import search_sections
+
+MAX_WINDOW = 10  # words in the longest name we look for
+KIND_WEIGHT = 1.0  # a section of a kind the question asks for
+OVERVIEW_WEIGHT = 0.8  # the overview, always offered
+OTHER_WEIGHT = 0.5  # the topic's other sections
+TEXT_WEIGHT = 0.5  # sections found by their text when the question names no topic
+
+
+@dataclass
+class Suggestion:
+    question: str
+    topics: list[tuple[Topic, float]] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    sections: list[tuple[Section, float]] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "question": self.question,
+            "topics": [{"id": t.pk, "name": t.name, "score": round(s, 3)} for t, s in self.topics],
+            "kinds": list(self.kinds),
+            "sections": [
+                {"id": x.pk, "topic": x.topic.name, "kind": x.kind, "heading": x.heading, "score": round(s, 3)}
+                for x, s in self.sections
+            ],
+        }
+
+
+@dataclass
+class _Word:
+    text: str  # as typed
+    start: int
+    end: int
+    best: tuple[str, float] | None  # the known word it most likely is, and how sure
+
+
+def _words(index: NameIndex, question: str) -> list[_Word]:
+    ascii_text = unicodedata.normalize("NFKD", question).encode("ascii", "ignore").decode()
+    words = []
+    for match in re.finditer(r"[A-Za-z0-9]+", ascii_text):
+        similar = index.similar(match.group(0).lower())
+        words.append(_Word(match.group(0), match.start(), match.end(), similar[0] if similar else None))
+    return words
+
+
+def _plausible(window: list[_Word]) -> bool:
+    """A run of words that can name a topic: not only common words; short names typed as acronyms."""
+    if all(w.text.lower() in STOPWORDS for w in window):
+        return False
+    if len(window) == 1 and len(window[0].text) < FUZZY_WORD_MIN:
+        return window[0].text.isupper() and len(window[0].text) >= 2
+    return True
+
+
+FUZZY_WORD_MIN = 5
+
+
+def find_topics(index: NameIndex, question: str) -> tuple[list[tuple[int, float]], list[tuple[int, int]]]:
+    """Topic ids named in the question, longest names first, and the spans they cover."""
+    words = _words(index, question)
+    used = [False] * len(words)
+    found: dict[int, float] = {}
+    spans = []
+    for size in range(min(MAX_WINDOW, index.longest, len(words)), 0, -1):
+        for start in range(len(words) - size + 1):
+            window = words[start : start + size]
+            if any(used[start : start + size]) or any(w.best is None for w in window) or not _plausible(window):
+                continue
+            topic_ids = index.exact.get(" ".join(w.best[0] for w in window))
+            if not topic_ids:
+                continue
+            score = sum(w.best[1] for w in window) / size
+            for topic_id in topic_ids:
+                found[topic_id] = max(found.get(topic_id, 0), score)
+            used[start : start + size] = [True] * size
+            spans.append((window[0].start, window[-1].end))
+    ranked = sorted(found.items(), key=lambda item: -item[1])
+    return ranked, spans
+
+
+def _without_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    for start, end in sorted(spans, reverse=True):
+        ascii_text = ascii_text[:start] + " " + ascii_text[end:]
+    return ascii_text
+
+
+def _weight(kind: str, kinds: list[str]) -> float:
+    if kind in kinds:
+        return KIND_WEIGHT - 0.01 * kinds.index(kind)
+    if kind == Section.Kind.OVERVIEW:
+        return OVERVIEW_WEIGHT if kinds else KIND_WEIGHT
+    return OTHER_WEIGHT - 0.01 * Section.kind_order(kind)
+
+
+def rank_sections(topics: list[tuple[Topic, float]], kinds: list[str]) -> list[tuple[Section, float]]:
+    scores = dict((topic.pk, score) for topic, score in topics)
+    sections = Section.objects.filter(topic_id__in=scores, status=Section.Status.PUBLISHED).select_related("topic")
+    ranked = [(s, scores[s.topic_id] * _weight(s.kind, kinds)) for s in sections]
+    return sorted(ranked, key=lambda item: (-item[1], item[0].topic.name, item[0].pk))
+
+
+def suggest(question: str, limit: int = 10) -> Suggestion:
+    """Topics named (typos tolerated), kinds asked for, and the published sections to use, ranked."""
+    question = (question or "").strip()
+    index = name_index()
+    topic_scores, spans = find_topics(index, question)
+    topic_scores = topic_scores[:limit]
+    topics_by_id = Topic.objects.in_bulk([tid for tid, _ in topic_scores])
+    topics = [(topics_by_id[tid], score) for tid, score in topic_scores if tid in topics_by_id]
+    # The topic's own name ("hereditary ...") asks for no kind.
+    kinds = kinds_in(_without_spans(question, spans))
+    if topics:
+        sections = rank_sections(topics, kinds)
+        overviews = [item for item in sections if item[0].kind == Section.Kind.OVERVIEW][:1]
+        chosen = sections[:limit]
+        chosen += [item for item in overviews if item not in chosen]
+    else:
+        found = search_sections(question, limit) if question else []
+        chosen = [(s, score * (TEXT_WEIGHT + 0.5 * (s.kind in kinds))) for s, score in found]
+        chosen.sort(key=lambda item: -item[1])
+    return Suggestion(question=question, topics=topics, kinds=kinds, sections=chosen)

@@ -1,14 +1,14 @@
 """Reads for the composer: drift of copied sections, staleness, and the library side."""
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from library.models import Section, is_stale
+from library.models import Section, Topic, is_stale
 
 from .models import Reply, ReplyBlock
 
@@ -99,3 +99,59 @@ def stale_block_ids(blocks: list[ReplyBlock]) -> set[int]:
 
 def reply_for_composer(pk: int) -> Reply:
     return Reply.objects.select_related("inquiry__requester", "author", "reviewer").get(pk=pk)
+
+
+@dataclass
+class LibrarySide:
+    """What the composer's library column shows."""
+
+    query: str = ""
+    suggestions: list[Section] = field(default_factory=list)
+    results: list[Section] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+    topic: Topic | None = None
+    topic_sections: list[Section] = field(default_factory=list)
+
+
+def _published(ids: list[int]) -> list[Section]:
+    """The sections with these ids, in this order, published only, with their topics."""
+    found = Section.objects.select_related("topic").filter(status=Section.Status.PUBLISHED).in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _suggested(question: str) -> list[Section]:
+    try:
+        from library.suggest import suggest
+    except ImportError:  # the library's suggestions are not installed yet
+        return []
+    return _published([section.pk for section, _score in suggest(question).sections][:8])
+
+
+def _search(query: str) -> tuple[list[Section], list[Topic]]:
+    try:
+        from library.search import search_sections, search_topics
+    except ImportError:  # the library's search is not installed yet: a plain match will do
+        sections = Section.objects.filter(Q(heading__icontains=query) | Q(body__icontains=query))
+        topics = Topic.objects.filter(name__icontains=query)
+        return _published(list(sections.values_list("pk", flat=True)[:20])), list(topics[:10])
+    sections = [section for section, _score in search_sections(query, 20)]
+    topics = [topic for topic, _score in search_topics(query, 10)]
+    return _published([s.pk for s in sections]), topics
+
+
+def library_side(reply: Reply, *, query: str = "", topic_id: int | None = None) -> LibrarySide:
+    side = LibrarySide(query=query.strip())
+    side.suggestions = _suggested(reply.inquiry.question)
+    if side.query:
+        side.results, side.topics = _search(side.query)
+    inquiry_topics = list(reply.inquiry.topics.all())
+    if topic_id is None and inquiry_topics:
+        topic_id = inquiry_topics[0].pk
+    if topic_id is not None:
+        side.topic = Topic.objects.filter(pk=topic_id).first()
+    if side.topic is not None:
+        sections = side.topic.sections.filter(status=Section.Status.PUBLISHED).select_related("topic")
+        side.topic_sections = sorted(sections, key=lambda s: (Section.kind_order(s.kind), s.pk))
+    if not side.topics:
+        side.topics = inquiry_topics
+    return side

@@ -78,20 +78,13 @@ def due_date_for(received_at: dt.datetime) -> dt.date:
 # --- Topics ---------------------------------------------------------------------------------
 
 
-def suggested_topics(text: str, limit: int = 3) -> list:
-    """The library's best topics for a question (empty until the library can suggest)."""
+def suggested_topics(text: str, limit: int = 5) -> list:
+    """The topics the question names, as the library's suggestions rank them."""
     try:
         from library.suggest import suggest
-    except ImportError:
+    except ImportError:  # until the library's suggestions land
         return []
-    topics = []
-    for item in suggest(text)[:limit]:
-        topic = getattr(item, "topic", item)
-        if isinstance(item, dict):
-            topic = item.get("topic")
-        if topic is not None and getattr(topic, "pk", None) is not None:
-            topics.append(topic)
-    return topics
+    return [topic for topic, _score in suggest(text).topics[:limit]]
 
 
 def inquiry_set_topics(*, inquiry: Inquiry, topics: Iterable, by: AbstractBaseUser | None) -> Inquiry:

@@ -1,5 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "inquiries"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("inquiries/", views.queue, name="queue"),
+    path("inquiries/export.csv", views.export_csv, name="export"),
+    path("inquiries/new/", views.new, name="new"),
+    path("inquiries/<int:pk>/", views.detail, name="detail"),
+    path("inquiries/<int:pk>/take/", views.take, name="take"),
+    path("inquiries/<int:pk>/assign/", views.assign, name="assign"),
+    path("inquiries/<int:pk>/move/", views.move, name="move"),
+    path("inquiries/<int:pk>/close/", views.close, name="close"),
+    path("inquiries/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("inquiries/<int:pk>/note/", views.note, name="note"),
+    path("inquiries/<int:pk>/topics/", views.topics, name="topics"),
+    path("inquiries/<int:pk>/attachments/<int:attachment_pk>/", views.attachment, name="attachment"),
+]

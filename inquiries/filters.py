@@ -1,0 +1,72 @@
+"""The queue's filters, search and sorting (django-filter)."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .models import Inquiry
+from .selectors import OPEN, overdue_q
+from .services import specialists
+
+STATUS_CHOICES = [("open", "All open"), *Inquiry.Status.choices]
+
+
+def _specialists(request):
+    return specialists()
+
+
+class InquiryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status", empty_label="Any status")
+    assignee = django_filters.ModelChoiceFilter(queryset=_specialists, null_label="Unassigned", empty_label="Anyone")
+    topic = django_filters.CharFilter(method="filter_topic", label="Topic")
+    channel = django_filters.ChoiceFilter(choices=Inquiry.Channel.choices, empty_label="Any channel")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue only", widget=forms.CheckboxInput)
+    received = django_filters.DateFromToRangeFilter(
+        field_name="received_at",
+        label="Received between",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    o = django_filters.OrderingFilter(
+        fields=(("due_date", "due"), ("received_at", "received"), ("reference", "reference"), ("status", "status")),
+        label="Sort by",
+        empty_label="Due date",
+    )
+
+    class Meta:
+        model = Inquiry
+        fields: list[str] = []
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs.setdefault("class", "form-select")
+            elif not isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs.setdefault("class", "form-control")
+        return form
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(reference__iexact=value)
+            | Q(requester__name__icontains=value)
+            | Q(requester__email__icontains=value)
+            | Q(question__icontains=value)
+        )
+
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(OPEN) if value == "open" else queryset.filter(status=value)
+
+    def filter_topic(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        links = Inquiry.topics.through.objects.filter(inquiry_id=OuterRef("pk"), topic__name__icontains=value)
+        return queryset.filter(Exists(links))
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.filter(overdue_q()) if value else queryset

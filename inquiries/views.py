@@ -1,0 +1,358 @@
+"""The desk: staff pages for inquiries (dashboard, queue, detail and its actions, staff entry)."""
+
+import csv
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import select_template
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lib import roles
+from library.models import Topic
+
+from . import selectors, services
+from .filters import InquiryFilter
+from .forms import AssignForm, CloseForm, MoveForm, NoteForm, StaffInquiryForm, TopicsForm
+from .models import Inquiry, InquiryAttachment
+from .workflow import ALLOWED_MOVES, IllegalTransition, can_move
+
+REPLY_PANEL = "replies/inquiry_panel.html"
+ACTING_ROLES = (roles.SPECIALIST, roles.SUPERVISOR)
+
+
+def staff_required(view):
+    """Logged in and holding a staff role; others get 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not roles.is_staff_member(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _get_inquiry(request: HttpRequest, pk: int, *, act: bool = False) -> Inquiry:
+    """The inquiry, with its requester and assignee; 403 when the user may not act on it."""
+    if act and not roles.has_role(request.user, *ACTING_ROLES):
+        raise PermissionDenied
+    queryset = Inquiry.objects.select_related("requester", "assignee", "duplicate_of")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _reply_panel_template() -> str | None:
+    try:
+        select_template([REPLY_PANEL])
+    except TemplateDoesNotExist:
+        return None
+    return REPLY_PANEL
+
+
+def available_actions(inquiry: Inquiry, user) -> list[dict]:
+    """The buttons shown on the detail page for the inquiry's current status."""
+    if not roles.has_role(user, *ACTING_ROLES):
+        return []
+    S = Inquiry.Status
+    actions: list[dict] = []
+    if inquiry.assignee_id is None and inquiry.status in services.TAKEABLE_STATUSES[:2]:
+        actions.append({"kind": "take", "label": "Take it"})
+    if inquiry.status in services.CLOSED_STATUSES:
+        return [*actions, {"kind": "reopen", "label": "Reopen"}]
+    for to in sorted(ALLOWED_MOVES.get(inquiry.status, ()), key=S.values.index):
+        if to == S.CLOSED_WITHOUT_REPLY:
+            continue  # its own form, with the reason
+        if to == S.ASSIGNED and not inquiry.assignee_id:
+            continue  # "Take it" or a supervisor's assignment
+        label = "Release (unassign)" if to == S.NEW and inquiry.assignee_id else f"Move to {S(to).label.lower()}"
+        actions.append({"kind": "move", "to": to, "label": label})
+    return actions
+
+
+@staff_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inquiry = _get_inquiry(request, pk)
+    events = inquiry.events.select_related("actor")
+    earlier = (
+        Inquiry.objects.filter(requester_id=inquiry.requester_id)
+        .exclude(pk=inquiry.pk)
+        .only("id", "reference", "status", "received_at", "due_date")
+        .order_by("-received_at")[:20]
+    )
+    can_act = roles.has_role(request.user, *ACTING_ROLES)
+    context = {
+        "inquiry": inquiry,
+        "topics": list(inquiry.topics.all()),
+        "events": events,
+        "attachments": inquiry.attachments.all(),
+        "earlier": earlier,
+        "actions": available_actions(inquiry, request.user),
+        "can_act": can_act,
+        "can_close": can_act and can_move(inquiry.status, Inquiry.Status.CLOSED_WITHOUT_REPLY),
+        "assign_form": AssignForm() if roles.has_role(request.user, roles.SUPERVISOR) else None,
+        "close_form": CloseForm(),
+        "note_form": NoteForm(),
+        "reply_panel_template": _reply_panel_template(),
+    }
+    return render(request, "inquiries/detail.html", context)
+
+
+def _back(inquiry: Inquiry) -> HttpResponse:
+    return redirect(inquiry)
+
+
+@staff_required
+@require_POST
+def take(request: HttpRequest, pk: int) -> HttpResponse:
+    inquiry = _get_inquiry(request, pk, act=True)
+    try:
+        services.inquiry_take(inquiry=inquiry, by=request.user)
+    except services.AlreadyTaken as error:
+        messages.error(request, str(error))
+        return _back(inquiry)
+    except IllegalTransition as error:
+        messages.error(request, str(error))
+        return _back(inquiry)
+    messages.success(request, f"You have taken {inquiry.reference}.")
+    return _back(inquiry)
+
+
+@staff_required
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    if not roles.has_role(request.user, roles.SUPERVISOR):
+        raise PermissionDenied
+    inquiry = _get_inquiry(request, pk, act=True)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a specialist to assign.")
+        return _back(inquiry)
+    try:
+        services.inquiry_assign(inquiry=inquiry, to_user=form.cleaned_data["assignee"], by=request.user)
+    except (IllegalTransition, services.NotAllowed) as error:
+        messages.error(request, str(error))
+    return _back(inquiry)
+
+
+@staff_required
+@require_POST
+def move(request: HttpRequest, pk: int) -> HttpResponse:
+    inquiry = _get_inquiry(request, pk, act=True)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Unknown status.")
+        return _back(inquiry)
+    try:
+        services.inquiry_move(
+            inquiry=inquiry, to=form.cleaned_data["to"], by=request.user, note=form.cleaned_data["note"]
+        )
+    except IllegalTransition as error:
+        messages.error(request, str(error))
+    return _back(inquiry)
+
+
+@staff_required
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    inquiry = _get_inquiry(request, pk, act=True)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return _back(inquiry)
+    try:
+        services.inquiry_close_without_reply(inquiry=inquiry, by=request.user, **form.cleaned_data)
+    except (IllegalTransition, ValueError) as error:
+        messages.error(request, str(error))
+    return _back(inquiry)
+
+
+@staff_required
+@require_POST
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    inquiry = _get_inquiry(request, pk, act=True)
+    try:
+        services.inquiry_reopen(inquiry=inquiry, by=request.user, note=request.POST.get("note", "")[:2000])
+    except IllegalTransition as error:
+        messages.error(request, str(error))
+    return _back(inquiry)
+
+
+@staff_required
+@require_POST
+def note(request: HttpRequest, pk: int) -> HttpResponse:
+    inquiry = _get_inquiry(request, pk, act=True)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.inquiry_note(inquiry=inquiry, by=request.user, note=form.cleaned_data["note"])
+    else:
+        messages.error(request, "A note cannot be empty.")
+    return _back(inquiry)
+
+
+@staff_required
+@require_POST
+def topics(request: HttpRequest, pk: int) -> HttpResponse:
+    inquiry = _get_inquiry(request, pk, act=True)
+    form = TopicsForm(request.POST, inquiry=inquiry)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return _back(inquiry)
+    kept = [t for t in inquiry.topics.all() if t not in form.cleaned_data["remove"]]
+    if form.cleaned_data["add"] is not None and form.cleaned_data["add"] not in kept:
+        kept.append(form.cleaned_data["add"])
+    services.inquiry_set_topics(inquiry=inquiry, topics=kept, by=request.user)
+    return _back(inquiry)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    """Staff entry of an inquiry received by phone, email or letter."""
+    if not roles.has_role(request.user, *ACTING_ROLES):
+        raise PermissionDenied
+    form = StaffInquiryForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        inquiry = services.inquiry_create(by=request.user, **form.cleaned_data)
+        messages.success(request, f"Recorded {inquiry.reference}.")
+        return redirect(inquiry)
+    return render(request, "inquiries/new.html", {"form": form})
+
+
+@staff_required
+@require_GET
+def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """The received email or letter; only through this login-protected view."""
+    item = get_object_or_404(InquiryAttachment, pk=attachment_pk, inquiry_id=pk)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+
+
+# --- Dashboard and queue ----------------------------------------------------------------------
+
+PAGE_SIZES = (25, 50, 100)
+CSV_COLUMNS = [
+    "reference",
+    "status",
+    "channel",
+    "received_at",
+    "due_date",
+    "overdue",
+    "assignee",
+    "requester_name",
+    "requester_email",
+    "condition",
+    "topics",
+    "question",
+]
+
+
+@staff_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    context = selectors.dashboard(request.user)
+    context["chart"] = chart_geometry(context["weeks"], context["chart_peak"])
+    return render(request, "inquiries/dashboard.html", context)
+
+
+CHART_HEIGHT = 160
+CHART_STEP = 24
+
+
+def chart_geometry(weeks: list, peak: int) -> dict:
+    """Bar positions for the inline SVG chart, computed here so the template stays plain."""
+    bars = []
+    for i, week in enumerate(weeks):
+        received_h = round(CHART_HEIGHT * week.received / peak)
+        answered_h = round(CHART_HEIGHT * week.answered / peak)
+        x = 30 + i * CHART_STEP
+        bars.append(
+            {
+                "week": week,
+                "x": x,
+                "x2": x + 10,
+                "label_x": x + 10,
+                "received_y": CHART_HEIGHT - received_h + 10,
+                "received_h": received_h,
+                "answered_y": CHART_HEIGHT - answered_h + 10,
+                "answered_h": answered_h,
+                "show_label": i % 4 == 0,
+            }
+        )
+    return {
+        "bars": bars,
+        "width": 40 + len(weeks) * CHART_STEP,
+        "height": CHART_HEIGHT + 40,
+        "peak": peak,
+        "axis_y": CHART_HEIGHT + 10,
+        "label_y": CHART_HEIGHT + 28,
+    }
+
+
+def _filtered(request: HttpRequest) -> InquiryFilter:
+    queryset = Inquiry.objects.order_by("due_date", "id")
+    return InquiryFilter(request.GET or None, queryset=queryset, request=request)
+
+
+@staff_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    filterset = _filtered(request)
+    rows = selectors.list_rows(filterset.qs).prefetch_related(Prefetch("topics", Topic.objects.only("id", "name")))
+    per_page = int(request.GET["per_page"]) if request.GET.get("per_page") in map(str, PAGE_SIZES) else 50
+    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": filterset, "page": page, "query": query.urlencode(), "page_sizes": PAGE_SIZES}
+    return render(request, "inquiries/queue.html", context)
+
+
+@staff_required
+@require_GET
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered queue as CSV, streamed in chunks so a large export never sits in memory."""
+    filterset = _filtered(request)
+    rows = filterset.qs.select_related("requester", "assignee").prefetch_related("topics")
+    writer = csv.writer(Echo())
+    today = timezone.localdate()
+
+    def lines():
+        yield writer.writerow(CSV_COLUMNS)
+        for inquiry in rows.iterator(chunk_size=2000):
+            yield writer.writerow(_csv_row(inquiry, today))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="inquiries.csv"'
+    return response
+
+
+class Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_row(inquiry: Inquiry, today) -> list:
+    requester = inquiry.requester
+    return [
+        inquiry.reference,
+        inquiry.status,
+        inquiry.channel,
+        timezone.localtime(inquiry.received_at).isoformat(timespec="minutes"),
+        inquiry.due_date.isoformat(),
+        "yes" if inquiry.is_open and inquiry.due_date < today else "no",
+        inquiry.assignee.get_username() if inquiry.assignee else "",
+        requester.name,
+        requester.email,
+        inquiry.condition,
+        "; ".join(t.name for t in inquiry.topics.all()),
+        inquiry.question,
+    ]

@@ -1,0 +1,130 @@
+"""Printing in bulk: many replies' PDFs in one ZIP, rendered by the task worker.
+
+The worker reads the database and builds each letter's HTML (cheap); the layout into PDF
+(the costly part) runs in a process pool over both cores when there are many letters. The
+pool lives as long as the worker process, so its processes import and warm WeasyPrint once.
+"""
+
+import io
+import multiprocessing
+import os
+import time
+import zipfile
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from . import pdf_worker
+from .deliveries import DeliveryError, sha256
+from .letter import assemble_letter
+from .models import BulkExport, Reply
+from .pdf import html_to_pdf, letter_document
+
+BULK_STATUSES = (Reply.Status.APPROVED, Reply.Status.SENT)
+MAX_LETTERS = 500
+POOL_MIN_LETTERS = 8  # below this the pool's start-up costs more than it saves
+PROGRESS_EVERY = 0.5  # seconds between progress writes
+
+_pool: ProcessPoolExecutor | None = None
+_pool_size = 0
+
+
+def pool_size() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def render_pool(workers: int) -> ProcessPoolExecutor:
+    """The process pool of this worker process, started on first use and then reused."""
+    global _pool, _pool_size
+    if _pool is None or _pool_size != workers:
+        if _pool is not None:
+            _pool.shutdown()
+        context = multiprocessing.get_context("spawn")  # never fork a process that holds fonts and DB connections
+        settings_module = os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings")
+        _pool = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=pdf_worker.init, initargs=(settings_module,)
+        )
+        _pool_size = workers
+    return _pool
+
+
+def bulk_export_start(*, reply_ids: Iterable[int], by: AbstractBaseUser) -> BulkExport:
+    """A new bulk export of the given replies (approved or sent), rendered after commit."""
+    ids = list(dict.fromkeys(int(pk) for pk in reply_ids))
+    if not ids:
+        raise DeliveryError("Select at least one reply.", code="empty")
+    if len(ids) > MAX_LETTERS:
+        raise DeliveryError(f"Select at most {MAX_LETTERS} replies at a time.", code="too_many")
+    found = set(Reply.objects.filter(pk__in=ids, status__in=BULK_STATUSES).values_list("pk", flat=True))
+    if found != set(ids):
+        raise DeliveryError("Only approved or sent replies can be printed.", code="status")
+    with transaction.atomic():
+        export = BulkExport.objects.create(created_by=by, reply_ids=ids, total=len(ids))
+        transaction.on_commit(lambda: _enqueue(export.pk))
+    return export
+
+
+def _enqueue(export_id: int) -> None:
+    from .tasks import render_bulk_export
+
+    render_bulk_export.enqueue(export_id)
+
+
+def letter_documents(reply_ids: list[int]) -> Iterator[tuple[str, str]]:
+    """(file name, HTML document) per reply, in the order asked."""
+    replies = Reply.objects.select_related("inquiry__requester").prefetch_related("blocks", "inquiry__topics")
+    by_id = replies.in_bulk(reply_ids)
+    for pk in reply_ids:
+        reply = by_id[pk]
+        yield f"{reply.inquiry.reference}-reply-{pk}.pdf", letter_document(assemble_letter(reply))
+
+
+def render_pdfs(documents: list[str], workers: int) -> Iterator[bytes]:
+    """PDFs in the order of `documents`: in this process, or in the pool when it pays."""
+    if workers <= 1 or len(documents) < POOL_MIN_LETTERS:
+        return (html_to_pdf(html) for html in documents)
+    return render_pool(workers).map(pdf_worker.render, documents, chunksize=1)
+
+
+def build_zip(reply_ids: list[int], *, workers: int, progress=None) -> bytes:
+    names, documents = [], []
+    for name, html in letter_documents(reply_ids):
+        names.append(name)
+        documents.append(html)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for done, (name, pdf) in enumerate(zip(names, render_pdfs(documents, workers), strict=True), start=1):
+            archive.writestr(name, pdf)
+            if progress:
+                progress(done)
+    return buffer.getvalue()
+
+
+def bulk_export_run(*, export_id: int, workers: int | None = None) -> None:
+    claimed = BulkExport.objects.filter(pk=export_id, status=BulkExport.Status.QUEUED).update(
+        status=BulkExport.Status.RUNNING
+    )
+    if not claimed:
+        return
+    export = BulkExport.objects.get(pk=export_id)
+    last = [0.0]
+
+    def progress(done: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_EVERY or done == export.total:
+            BulkExport.objects.filter(pk=export_id).update(done=done)
+            last[0] = now
+
+    try:
+        data = build_zip(list(export.reply_ids), workers=workers or pool_size(), progress=progress)
+    except Exception as exc:  # one bad letter fails the export, with the reason shown
+        BulkExport.objects.filter(pk=export_id).update(
+            status=BulkExport.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
+        )
+        return
+    BulkExport.objects.filter(pk=export_id).update(
+        status=BulkExport.Status.DONE, zip=data, zip_sha256=sha256(data), done=export.total, finished_at=timezone.now()
+    )

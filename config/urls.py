@@ -10,6 +10,7 @@ urlpatterns = [
     path("desk/", include("inquiries.urls")),
     path("desk/library/", include("library.urls")),
     path("desk/replies/", include("replies.urls")),
+    path("desk/deliveries/", include("replies.urls_delivery")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,6 +1,7 @@
 """Writes on replies. Each checks the current state, works in one transaction and logs it."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -130,9 +131,19 @@ def _claim(reply: Reply, version: int, statuses: Iterable[str] = EDITABLE) -> Re
         raise ReplyConflict(current, version)
     if current.status not in statuses:
         raise ReplyError(f"This reply is {current.get_status_display().lower()}; it cannot be changed now.")
-    reply.version = current.version
-    reply.status = current.status
     return current
+
+
+@contextmanager
+def _editing(reply: Reply, version: int, statuses: Iterable[str] = EDITABLE) -> Iterator[Reply]:
+    """One edit of a reply: claimed at `version`, in one transaction; `reply` follows on success."""
+    with transaction.atomic():
+        current = _claim(reply, version, statuses)
+        yield current
+    for name in ("version", "status", "title", "reviewer_id", "review_comment", "updated_at"):
+        setattr(reply, name, getattr(current, name))
+    if "reviewer" in current._state.fields_cache:
+        reply.reviewer = current.reviewer
 
 
 def _renumber(reply: Reply, blocks: list[ReplyBlock]) -> None:
@@ -180,8 +191,7 @@ def reply_block_add(
         if not body.strip():
             raise ReplyError("A custom paragraph needs some text.")
         block = ReplyBlock(kind=ReplyBlock.Kind.CUSTOM, heading=heading.strip(), body=body)
-    with transaction.atomic():
-        _claim(reply, version)
+    with _editing(reply, version):
         blocks = list(reply.blocks.order_by("position", "id"))
         block.reply = reply
         block.position = len(blocks)
@@ -197,8 +207,7 @@ def reply_block_move(*, reply: Reply, version: int, by: AbstractBaseUser, block_
     """Move a block one place up or down."""
     if direction not in ("up", "down"):
         raise ReplyError("A block moves up or down.")
-    with transaction.atomic():
-        _claim(reply, version)
+    with _editing(reply, version):
         blocks = list(reply.blocks.order_by("position", "id"))
         index = next((i for i, b in enumerate(blocks) if b.pk == block_id), None)
         if index is None:
@@ -211,8 +220,7 @@ def reply_block_move(*, reply: Reply, version: int, by: AbstractBaseUser, block_
 
 
 def reply_block_remove(*, reply: Reply, version: int, by: AbstractBaseUser, block_id: int) -> None:
-    with transaction.atomic():
-        _claim(reply, version)
+    with _editing(reply, version):
         block = _block_of(reply, block_id)
         block.delete()
         _renumber(reply, list(reply.blocks.order_by("position", "id")))
@@ -224,8 +232,7 @@ def reply_block_edit(
     *, reply: Reply, version: int, by: AbstractBaseUser, block_id: int, heading: str, body: str
 ) -> ReplyBlock:
     """Change a block's copy. The library is untouched; the block remembers it was edited."""
-    with transaction.atomic():
-        _claim(reply, version)
+    with _editing(reply, version):
         block = _block_of(reply, block_id)
         if (block.heading, block.body) != (heading, body):
             block.heading = heading
@@ -242,8 +249,7 @@ def reply_block_refresh(
 
     A copy edited in the reply is only replaced when `confirm` is given: the edits are lost.
     """
-    with transaction.atomic():
-        _claim(reply, version)
+    with _editing(reply, version):
         block = _block_of(reply, block_id)
         if block.kind != ReplyBlock.Kind.SECTION:
             raise ReplyError("Only a library section can be refreshed.")
@@ -263,11 +269,9 @@ def reply_update(*, reply: Reply, version: int, by: AbstractBaseUser, title: str
     title = title.strip()
     if not title:
         raise ReplyError("A letter needs a title.")
-    with transaction.atomic():
-        current = _claim(reply, version)
+    with _editing(reply, version) as current:
         current.title = title
         current.save(update_fields=["title", "updated_at"])
-    reply.title = title
     return reply
 
 
@@ -296,24 +300,20 @@ def _inquiry_follows(reply: Reply, to: str, by: AbstractBaseUser, action: str, n
         record_event(inquiry=inquiry, action=action, by=by, note=note, data=data)
 
 
-def _set_status(reply: Reply, current: Reply, status: str, **changes) -> None:
+def _set_status(current: Reply, status: str, **changes) -> None:
     current.status = status
     for field, value in changes.items():
         setattr(current, field, value)
     current.save(update_fields=["status", "updated_at", *changes])
-    reply.status = status
-    for field, value in changes.items():
-        setattr(reply, field, value)
 
 
 def reply_submit(*, reply: Reply, version: int, by: AbstractBaseUser) -> Reply:
     """drafting → in review (when review is required)."""
     if not settings.REPLY_REVIEW_REQUIRED:
         raise ReplyError("Review is not required here: mark the reply ready instead.")
-    with transaction.atomic():
-        current = _claim(reply, version)
+    with _editing(reply, version) as current:
         _check_sendable(current)
-        _set_status(reply, current, Reply.Status.IN_REVIEW, review_comment="")
+        _set_status(current, Reply.Status.IN_REVIEW, review_comment="")
         _inquiry_follows(reply, Inquiry.Status.IN_REVIEW, by, "reply.submitted")
     return reply
 
@@ -322,12 +322,11 @@ def reply_approve(*, reply: Reply, version: int, by: AbstractBaseUser) -> Reply:
     """in review → approved, by a reviewer who is not the author."""
     if not has_role(by, roles.REVIEWER):
         raise ReplyError("Only a reviewer can approve a reply.")
-    with transaction.atomic():
-        current = _claim(reply, version, statuses=(Reply.Status.IN_REVIEW,))
+    with _editing(reply, version, statuses=(Reply.Status.IN_REVIEW,)) as current:
         if current.author_id == by.pk:
             raise ReplyError("Nobody approves their own reply: ask another reviewer.")
         _check_sendable(current)
-        _set_status(reply, current, Reply.Status.APPROVED, reviewer=by)
+        _set_status(current, Reply.Status.APPROVED, reviewer=by)
         _inquiry_follows(reply, Inquiry.Status.READY, by, "reply.approved")
     return reply
 
@@ -339,11 +338,10 @@ def reply_return(*, reply: Reply, version: int, by: AbstractBaseUser, comment: s
     comment = comment.strip()
     if not comment:
         raise ReplyError("Say what should change: a returned reply needs a comment.")
-    with transaction.atomic():
-        current = _claim(reply, version, statuses=(Reply.Status.IN_REVIEW,))
+    with _editing(reply, version, statuses=(Reply.Status.IN_REVIEW,)) as current:
         if current.author_id == by.pk:
             raise ReplyError("Nobody reviews their own reply: ask another reviewer.")
-        _set_status(reply, current, Reply.Status.DRAFTING, reviewer=by, review_comment=comment)
+        _set_status(current, Reply.Status.DRAFTING, reviewer=by, review_comment=comment)
         _inquiry_follows(reply, Inquiry.Status.DRAFTING, by, "reply.returned", note=comment)
     return reply
 
@@ -352,20 +350,18 @@ def reply_mark_ready(*, reply: Reply, version: int, by: AbstractBaseUser) -> Rep
     """drafting → approved directly, by the author, when review is not required."""
     if settings.REPLY_REVIEW_REQUIRED:
         raise ReplyError("This reply needs a review before it can be sent: submit it for review.")
-    with transaction.atomic():
-        current = _claim(reply, version)
+    with _editing(reply, version) as current:
         if current.author_id != by.pk:
             raise ReplyError("Only the author marks their reply ready.")
         _check_sendable(current)
-        _set_status(reply, current, Reply.Status.APPROVED)
+        _set_status(current, Reply.Status.APPROVED)
         _inquiry_follows(reply, Inquiry.Status.READY, by, "reply.ready")
     return reply
 
 
 def reply_reopen(*, reply: Reply, version: int, by: AbstractBaseUser) -> Reply:
     """approved or in review → drafting, to change the letter again (it needs a new approval)."""
-    with transaction.atomic():
-        current = _claim(reply, version, statuses=(Reply.Status.IN_REVIEW, Reply.Status.APPROVED))
-        _set_status(reply, current, Reply.Status.DRAFTING)
+    with _editing(reply, version, statuses=(Reply.Status.IN_REVIEW, Reply.Status.APPROVED)) as current:
+        _set_status(current, Reply.Status.DRAFTING)
         _inquiry_follows(reply, Inquiry.Status.DRAFTING, by, "reply.reopened")
     return reply

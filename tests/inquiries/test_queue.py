@@ -1,0 +1,127 @@
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+
+from inquiries.models import Inquiry
+from library.models import Topic
+
+from .factories import make_inquiry, make_requester
+
+pytestmark = pytest.mark.django_db
+S = Inquiry.Status
+QUEUE_QUERIES = 7  # session, user, roles, assignee choices, count, page, topics
+
+
+def refs(response):
+    return [inquiry.reference for inquiry in response.context["page"]]
+
+
+def many(n, **fields):
+    topic = Topic.objects.create(name=f"Topic {n}")
+    requester = make_requester()
+    for i in range(n):
+        inquiry = make_inquiry(requester, received_at=timezone.now() - dt.timedelta(days=i), **fields)
+        inquiry.topics.add(topic)
+
+
+def test_it_lists_inquiries_by_due_date(login, alice):
+    late = make_inquiry(received_at=timezone.now() - dt.timedelta(days=30))
+    soon = make_inquiry()
+    response = login(alice).get("/desk/inquiries/")
+    assert response.status_code == 200
+    assert refs(response) == [late.reference, soon.reference]
+    assert b"table-danger" in response.content  # the overdue row stands out
+    assert b"Overdue" in response.content
+
+
+@pytest.mark.parametrize("rows", [3, 60])
+def test_it_runs_a_fixed_number_of_queries(login, alice, django_assert_num_queries, rows):
+    many(rows, assignee=alice, status=S.ASSIGNED)
+    client = login(alice)
+    with django_assert_num_queries(QUEUE_QUERIES):
+        response = client.get("/desk/inquiries/?per_page=100")
+    assert len(response.context["page"]) == rows
+
+
+def test_it_filters_by_status_assignee_channel_and_overdue(login, alice, bob):
+    mine = make_inquiry(status=S.ASSIGNED, assignee=alice, channel="phone")
+    theirs = make_inquiry(status=S.ASSIGNED, assignee=bob)
+    new = make_inquiry()
+    old = make_inquiry(received_at=timezone.now() - dt.timedelta(days=40))
+    done = make_inquiry(status=S.SENT, received_at=timezone.now() - dt.timedelta(days=40))
+    client = login(alice)
+    assert set(refs(client.get(f"/desk/inquiries/?assignee={alice.pk}"))) == {mine.reference}
+    assert set(refs(client.get("/desk/inquiries/?assignee=null"))) == {new.reference, old.reference, done.reference}
+    assert set(refs(client.get("/desk/inquiries/?channel=phone"))) == {mine.reference}
+    assert set(refs(client.get("/desk/inquiries/?status=new"))) == {new.reference, old.reference}
+    assert done.reference not in refs(client.get("/desk/inquiries/?status=open"))
+    assert refs(client.get("/desk/inquiries/?overdue=on")) == [old.reference]
+    assert theirs.reference in refs(client.get("/desk/inquiries/"))
+
+
+def test_it_filters_by_topic_and_received_dates(login, alice):
+    topic = Topic.objects.create(name="Scleromyxedema")
+    linked = make_inquiry(received_at=timezone.now() - dt.timedelta(days=3))
+    linked.topics.add(topic)
+    other = make_inquiry(received_at=timezone.now() - dt.timedelta(days=20))
+    client = login(alice)
+    assert refs(client.get("/desk/inquiries/?topic=scleromyx")) == [linked.reference]
+    since = (timezone.localdate() - dt.timedelta(days=10)).isoformat()
+    until = (timezone.localdate() - dt.timedelta(days=15)).isoformat()
+    assert refs(client.get(f"/desk/inquiries/?received_after={since}")) == [linked.reference]
+    assert refs(client.get(f"/desk/inquiries/?received_before={until}")) == [other.reference]
+
+
+def test_it_searches_reference_requester_and_question(login, alice):
+    a = make_inquiry(
+        make_requester(name="Maria Lopez", email="maria@example.org"), question="About Fabry disease, please?"
+    )
+    b = make_inquiry(
+        make_requester(name="John Smith", email="js@clinic.example"), question="Is Pompe disease inherited?"
+    )
+    client = login(alice)
+    assert refs(client.get("/desk/inquiries/?q=lopez")) == [a.reference]
+    assert refs(client.get("/desk/inquiries/?q=clinic.example")) == [b.reference]
+    assert refs(client.get("/desk/inquiries/?q=pompe")) == [b.reference]
+    assert refs(client.get(f"/desk/inquiries/?q={a.reference}")) == [a.reference]
+
+
+def test_it_sorts_and_paginates(login, alice):
+    many(30)
+    client = login(alice)
+    first = client.get("/desk/inquiries/?per_page=25")
+    second = client.get("/desk/inquiries/?per_page=25&page=2")
+    assert len(first.context["page"]) == 25
+    assert len(second.context["page"]) == 5
+    newest_first = refs(client.get("/desk/inquiries/?o=-received&per_page=25"))
+    received = list(Inquiry.objects.order_by("-received_at").values_list("reference", flat=True)[:25])
+    assert newest_first == received
+
+
+def test_it_exports_the_filtered_list_as_csv(login, alice):
+    topic = Topic.objects.create(name="Scleromyxedema")
+    phone = make_inquiry(make_requester(name='Ann, "the" caller'), channel="phone")
+    phone.topics.add(topic)
+    make_inquiry(channel="web")
+    response = login(alice).get("/desk/inquiries/export.csv?channel=phone")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 1
+    assert rows[0]["reference"] == phone.reference
+    assert rows[0]["requester_name"] == 'Ann, "the" caller'
+    assert rows[0]["topics"] == "Scleromyxedema"
+
+
+def test_it_refuses_the_queue_to_anonymous_and_roleless_users(client, login, charlie):
+    assert client.get("/desk/inquiries/")["Location"].startswith("/accounts/login/")
+    assert client.get("/desk/inquiries/export.csv")["Location"].startswith("/accounts/login/")
+    assert login(charlie).get("/desk/inquiries/").status_code == 403
+    assert login(charlie).get("/desk/inquiries/export.csv").status_code == 403
+
+
+def test_it_refuses_post_on_the_queue(login, alice):
+    assert login(alice).post("/desk/inquiries/").status_code == 405

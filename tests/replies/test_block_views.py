@@ -89,7 +89,8 @@ def test_it_previews_markdown_without_saving(alice, login):
     reply = make_reply(alice)
     block = reply.blocks.filter(kind="section").first()
     client = login(alice)
-    r = client.post(url(reply, "edit", block), {"version": 1, "heading": "", "body": "**bold** [@ref1]", "preview": "1"})
+    data = {"version": 1, "heading": "", "body": "**bold** [@ref1]", "preview": "1"}
+    r = client.post(url(reply, "edit", block), data)
     assert r.status_code == 200
     assert "<strong>bold</strong>" in r.content.decode()
     r = client.post("/desk/replies/preview/", {"body": "<script>x</script> *em* [@nope]"})

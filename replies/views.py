@@ -1,0 +1,338 @@
+"""The composer: start a reply, edit its blocks, preview the letter, review it.
+
+Every change is a POST that redirects back to the composer (so it works without
+JavaScript); htmx swaps the composer in place when it is there.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from inquiries.models import Inquiry
+from lib import roles
+from lib.markup import citation_keys, render_markdown
+from lib.roles import has_role
+from library.models import Reference, StandardText
+
+from . import services
+from .forms import (
+    AddSectionForm,
+    AddStandardForm,
+    BlockEditForm,
+    CustomBlockForm,
+    MoveForm,
+    PreviewForm,
+    RefreshForm,
+    ReturnForm,
+    StartForm,
+    TitleForm,
+    VersionForm,
+)
+from .letter import assemble_letter
+from .models import Reply, ReplyBlock
+from .render import letter_html
+from .selectors import block_drifts, diff_html, library_side, stale_block_ids
+
+READERS = (roles.SPECIALIST, roles.REVIEWER, roles.SUPERVISOR)
+WRITERS = (roles.SPECIALIST, roles.SUPERVISOR)
+
+
+def _get_reply(request: HttpRequest, pk: int, *, write: bool = False) -> Reply:
+    """The reply, if this user may see it (or change it): 404 / 403 otherwise."""
+    if not has_role(request.user, *(WRITERS if write else READERS)):
+        raise PermissionDenied
+    return get_object_or_404(Reply.objects.select_related("inquiry__requester", "author", "reviewer"), pk=pk)
+
+
+def _get_inquiry(request: HttpRequest, pk: int) -> Inquiry:
+    if not has_role(request.user, *WRITERS):
+        raise PermissionDenied
+    return get_object_or_404(Inquiry, pk=pk)
+
+
+def _back(reply: Reply, anchor: str = "") -> HttpResponse:
+    return redirect(reply.get_absolute_url() + anchor)
+
+
+def _act(request: HttpRequest, reply: Reply, action: Callable[[], object], done: str = "") -> HttpResponse:
+    """Run one service call; a refusal or a conflict becomes a message, never a lost change."""
+    try:
+        action()
+    except services.ReplyError as error:
+        messages.error(request, str(error))
+    else:
+        if done:
+            messages.success(request, done)
+    return _back(reply)
+
+
+def _invalid(request: HttpRequest, reply: Reply, form) -> HttpResponse:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return _back(reply)
+
+
+def _send_url(reply: Reply) -> str | None:
+    try:
+        return reverse("deliveries:send", args=[reply.pk])
+    except NoReverseMatch:  # the delivery app is not installed
+        return None
+
+
+def _may_send(reply: Reply) -> bool:
+    if reply.status == Reply.Status.APPROVED:
+        return True
+    return reply.status == Reply.Status.DRAFTING and not settings.REPLY_REVIEW_REQUIRED
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, inquiry_pk: int) -> HttpResponse:
+    inquiry = _get_inquiry(request, inquiry_pk)
+    form = StartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose how to start the reply.")
+        return redirect(inquiry.get_absolute_url())
+    reply = services.reply_start(inquiry=inquiry, by=request.user, sections=form.cleaned_data["sections"],
+                                 title=form.cleaned_data["title"])
+    return redirect(reply)
+
+
+def composer_context(request: HttpRequest, reply: Reply) -> dict:
+    blocks = list(reply.blocks.select_related("section__topic", "standard_text").order_by("position", "id"))
+    letter = assemble_letter(reply)
+    topic_id = request.GET.get("topic")
+    stale = stale_block_ids(blocks)
+    can_edit = reply.status == Reply.Status.DRAFTING and has_role(request.user, *WRITERS)
+    is_reviewer = has_role(request.user, roles.REVIEWER) and reply.author_id != request.user.pk
+    return {
+        "reply": reply,
+        "inquiry": reply.inquiry,
+        "blocks": blocks,
+        "letter": letter,
+        "preview": letter_html(letter),
+        "drifts": block_drifts(blocks),
+        "stale_ids": stale,
+        "library": library_side(reply, query=request.GET.get("q", "")[:200],
+                                topic_id=int(topic_id) if topic_id and topic_id.isdigit() else None),
+        "standard_texts": StandardText.objects.filter(language__in=[reply.language, "en"]),
+        "can_edit": can_edit,
+        "can_review": reply.status == Reply.Status.IN_REVIEW and is_reviewer,
+        "review_required": settings.REPLY_REVIEW_REQUIRED,
+        "send_url": _send_url(reply) if _may_send(reply) and letter.is_sendable else None,
+        "title_form": TitleForm(initial={"title": reply.title, "version": reply.version}),
+        "custom_form": CustomBlockForm(initial={"version": reply.version}),
+        "return_form": ReturnForm(initial={"version": reply.version}),
+    }
+
+
+@login_required
+@require_GET
+def compose(request: HttpRequest, pk: int) -> HttpResponse:
+    reply = _get_reply(request, pk)
+    template = "replies/_composer.html" if request.htmx else "replies/compose.html"
+    return render(request, template, composer_context(request, reply))
+
+
+@login_required
+@require_POST
+def title(request: HttpRequest, pk: int) -> HttpResponse:
+    reply = _get_reply(request, pk, write=True)
+    form = TitleForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, reply, form)
+    try:
+        services.reply_update(reply=reply, version=form.cleaned_data["version"], by=request.user,
+                              title=form.cleaned_data["title"])
+    except services.ReplyConflict as conflict:
+        messages.error(request, f"{conflict} Their title: “{conflict.current.title}”. "
+                                f"Yours: “{form.cleaned_data['title']}”.")
+    except services.ReplyError as error:
+        messages.error(request, str(error))
+    return _back(reply)
+
+
+@login_required
+@require_POST
+def add_section(request: HttpRequest, pk: int) -> HttpResponse:
+    reply = _get_reply(request, pk, write=True)
+    form = AddSectionForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, reply, form)
+    section = form.cleaned_data["section"]
+    return _act(request, reply, lambda: services.reply_block_add(
+        reply=reply, version=form.cleaned_data["version"], by=request.user, section=section),
+        done=f"Added “{section.heading}”.")
+
+
+@login_required
+@require_POST
+def add_standard(request: HttpRequest, pk: int) -> HttpResponse:
+    reply = _get_reply(request, pk, write=True)
+    form = AddStandardForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, reply, form)
+    return _act(request, reply, lambda: services.reply_block_add(
+        reply=reply, version=form.cleaned_data["version"], by=request.user,
+        standard_text=form.cleaned_data["standard_text"]))
+
+
+@login_required
+@require_POST
+def add_custom(request: HttpRequest, pk: int) -> HttpResponse:
+    reply = _get_reply(request, pk, write=True)
+    form = CustomBlockForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, reply, form)
+    data = form.cleaned_data
+    try:
+        services.reply_block_add(reply=reply, version=data["version"], by=request.user,
+                                 heading=data["heading"], body=data["body"])
+    except services.ReplyConflict as conflict:
+        # Nothing typed is lost: the paragraph comes back in the form to add again.
+        context = composer_context(request, conflict.current)
+        context["custom_form"] = CustomBlockForm(initial={**data, "version": conflict.current.version})
+        messages.error(request, f"{conflict} Your paragraph is still in the form below: add it again.")
+        return render(request, "replies/compose.html", context, status=409)
+    except services.ReplyError as error:
+        messages.error(request, str(error))
+    return _back(reply)
+
+
+@login_required
+@require_POST
+def move(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
+    reply = _get_reply(request, pk, write=True)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, reply, form)
+    return _act(request, reply, lambda: services.reply_block_move(
+        reply=reply, version=form.cleaned_data["version"], by=request.user, block_id=block_id,
+        direction=form.cleaned_data["direction"]))
+
+
+@login_required
+@require_POST
+def remove(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
+    reply = _get_reply(request, pk, write=True)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, reply, form)
+    return _act(request, reply, lambda: services.reply_block_remove(
+        reply=reply, version=form.cleaned_data["version"], by=request.user, block_id=block_id))
+
+
+@login_required
+@require_POST
+def refresh(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
+    reply = _get_reply(request, pk, write=True)
+    form = RefreshForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, reply, form)
+    return _act(request, reply, lambda: services.reply_block_refresh(
+        reply=reply, version=form.cleaned_data["version"], by=request.user, block_id=block_id,
+        confirm=form.cleaned_data["confirm"]), done="The section now reads as in the library.")
+
+
+def _edit_page(request, reply, block, form, *, status=200, conflict=None, preview=None) -> HttpResponse:
+    context = {"reply": reply, "edited": block, "form": form, "conflict": conflict, "preview": preview}
+    if conflict is not None and block is not None:
+        theirs = f"{block.heading}\n\n{block.body}"
+        yours = f"{form.data.get('heading', '')}\n\n{form.data.get('body', '')}"
+        context["conflict_diff"] = diff_html(theirs, yours)
+    return render(request, "replies/block_edit.html", context, status=status)
+
+
+def _block_gone(request: HttpRequest, reply: Reply) -> HttpResponse:
+    """Someone removed the block while this editor worked on it: keep their text on screen."""
+    if request.method == "GET":
+        raise Http404
+    form = BlockEditForm({**request.POST.dict(), "version": reply.version})
+    form.is_valid()
+    conflict = services.ReplyConflict(reply, int(request.POST.get("version") or 0))
+    return _edit_page(request, reply, None, form, status=409, conflict=conflict)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
+    reply = _get_reply(request, pk, write=True)
+    block = ReplyBlock.objects.filter(pk=block_id, reply=reply).first()
+    if block is None:
+        return _block_gone(request, reply)
+    if request.method == "GET":
+        form = BlockEditForm(initial={"heading": block.heading, "body": block.body, "version": reply.version})
+        return _edit_page(request, reply, block, form)
+    form = BlockEditForm(request.POST)
+    if not form.is_valid():
+        return _edit_page(request, reply, block, form, status=400)
+    if "preview" in request.POST:
+        return _edit_page(request, reply, block, form, preview=_preview_html(form.cleaned_data["body"]))
+    data = form.cleaned_data
+    try:
+        services.reply_block_edit(reply=reply, version=data["version"], by=request.user, block_id=block.pk,
+                                  heading=data["heading"], body=data["body"])
+    except services.ReplyConflict as conflict:
+        # Refused: show their text next to yours, and keep yours in the form to merge.
+        current = ReplyBlock.objects.filter(pk=block.pk).first()
+        merged = BlockEditForm({**request.POST.dict(), "version": conflict.current.version})
+        merged.is_valid()
+        return _edit_page(request, conflict.current, current, merged, status=409, conflict=conflict)
+    except services.ReplyError as error:
+        messages.error(request, str(error))
+    return _back(reply, f"#block-{block.pk}")
+
+
+def _preview_html(body: str) -> str:
+    keys = citation_keys(body)
+    known = set(Reference.objects.filter(key__in=keys).values_list("key", flat=True))
+    numbers = {key: n for n, key in enumerate((k for k in keys if k in known), start=1)}
+    return render_markdown(body, numbers=numbers)
+
+
+@login_required
+@require_POST
+def preview_markdown(request: HttpRequest) -> HttpResponse:
+    """A block's Markdown as the letter will show it (htmx, while typing). Changes nothing."""
+    if not has_role(request.user, *WRITERS):
+        raise PermissionDenied
+    form = PreviewForm(request.POST)
+    body = form.cleaned_data["body"] if form.is_valid() else ""
+    return render(request, "replies/_markdown_preview.html", {"preview": _preview_html(body)})
+
+
+REVIEW_ACTIONS = {
+    "submit": (services.reply_submit, "Submitted for review."),
+    "approve": (services.reply_approve, "Approved: the reply may be sent."),
+    "ready": (services.reply_mark_ready, "Marked ready: the reply may be sent."),
+    "reopen": (services.reply_reopen, "Back to drafting."),
+}
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in REVIEW_ACTIONS and action != "return":
+        raise Http404
+    reply = _get_reply(request, pk, write=action not in ("approve", "return"))
+    if action == "return":
+        form = ReturnForm(request.POST)
+        if not form.is_valid():
+            return _invalid(request, reply, form)
+        return _act(request, reply, lambda: services.reply_return(
+            reply=reply, version=form.cleaned_data["version"], by=request.user, comment=form.cleaned_data["comment"]),
+            done="Returned to the author with your comment.")
+    service, done = REVIEW_ACTIONS[action]
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, reply, form)
+    return _act(request, reply, lambda: service(reply=reply, version=form.cleaned_data["version"], by=request.user),
+                done=done)

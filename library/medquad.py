@@ -103,7 +103,8 @@ def parse_document(source: str) -> Document:
         question = pair.find("Question")
         qtype = question.get("qtype", "") if question is not None else ""
         answer = (pair.findtext("Answer") or "").strip()
-        line = _line_of(source, f'<QAPair pid="{pair.get("pid")}"')
+        qid = question.get("qid") if question is not None else None
+        line = _line_of(source, f'qid="{qid}"' if qid else f'<QAPair pid="{pair.get("pid")}"')
         if qtype not in QTYPE_KINDS:
             raise PageError(line, f"a qtype among {', '.join(QTYPE_KINDS)}, not {qtype!r}")
         if not answer:

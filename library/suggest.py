@@ -12,6 +12,7 @@ from library.name_index import STOPWORDS, NameIndex, name_index
 from library.search import search_sections
 
 MAX_WINDOW = 10  # words in the longest name we look for
+SHORT_NAME = 5  # a single word shorter than this names a topic only when typed in capitals
 KIND_WEIGHT = 1.0  # a section of a kind the question asks for
 OVERVIEW_WEIGHT = 0.8  # the overview, always offered
 OTHER_WEIGHT = 0.5  # the topic's other sections
@@ -56,14 +57,11 @@ def _words(index: NameIndex, question: str) -> list[_Word]:
 
 def _plausible(window: list[_Word]) -> bool:
     """A run of words that can name a topic: not only common words; short names typed as acronyms."""
+    if len(window) == 1 and window[0].text.isupper() and len(window[0].text) >= 2:
+        return True  # "ALL", "MFS": typed as an abbreviation
     if all(w.text.lower() in STOPWORDS for w in window):
         return False
-    if len(window) == 1 and len(window[0].text) < FUZZY_WORD_MIN:
-        return window[0].text.isupper() and len(window[0].text) >= 2
-    return True
-
-
-FUZZY_WORD_MIN = 5
+    return len(window) > 1 or len(window[0].text) >= SHORT_NAME
 
 
 def find_topics(index: NameIndex, question: str) -> tuple[list[tuple[int, float]], list[tuple[int, int]]]:

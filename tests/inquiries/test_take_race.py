@@ -1,0 +1,55 @@
+"""Ten specialists press "Take it" at the same moment: one owner, nine clear refusals."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from inquiries.models import Inquiry, InquiryEvent
+from inquiries.services import AlreadyTaken, inquiry_take
+from lib import roles
+from tests.conftest import make_user
+
+from .factories import make_inquiry
+
+TAKERS = 10
+
+
+def race(inquiry_pk: int, users) -> tuple[list, list]:
+    barrier = threading.Barrier(len(users))
+    winners, refusals = [], []
+
+    def take(user):
+        try:
+            inquiry = Inquiry.objects.get(pk=inquiry_pk)
+            barrier.wait(timeout=10)
+            inquiry_take(inquiry=inquiry, by=user)
+            winners.append(user.username)
+        except AlreadyTaken as error:
+            refusals.append(str(error))
+        finally:
+            connection.close()  # each thread has its own connection
+
+    threads = [threading.Thread(target=take, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return winners, refusals
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_it_gives_a_contested_inquiry_to_exactly_one_specialist():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks")
+    users = [make_user(f"specialist{i}", roles.SPECIALIST) for i in range(TAKERS)]
+    inquiry = make_inquiry()
+    winners, refusals = race(inquiry.pk, users)
+    assert len(winners) == 1
+    assert len(refusals) == TAKERS - 1
+    assert all(f"already taken by {winners[0]}" in message for message in refusals)
+    inquiry.refresh_from_db()
+    assert inquiry.assignee.username == winners[0]
+    assert inquiry.status == Inquiry.Status.ASSIGNED
+    assert InquiryEvent.objects.filter(inquiry=inquiry, action="inquiry.assigned").count() == 1

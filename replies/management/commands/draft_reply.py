@@ -18,6 +18,20 @@ def parse_sections(value: str) -> str | list[str]:
     return kinds
 
 
+def author_for(inquiry: Inquiry, username: str | None = None):
+    """The named user, else the inquiry's assignee, else the first superuser, else a system user."""
+    users = get_user_model().objects
+    if username:
+        try:
+            return users.get(username=username)
+        except users.model.DoesNotExist as exc:
+            raise CommandError(f"No user {username!r}") from exc
+    author = inquiry.assignee or users.filter(is_superuser=True).order_by("pk").first()
+    if author is None:
+        author, _ = users.get_or_create(username="replydesk", defaults={"is_active": False})
+    return author
+
+
 class Command(BaseCommand):
     help = "Create a draft reply for an inquiry and print its id."
 
@@ -32,17 +46,5 @@ class Command(BaseCommand):
             inquiry = Inquiry.objects.get(pk=inquiry_id)
         except Inquiry.DoesNotExist as exc:
             raise CommandError(f"No inquiry with id {inquiry_id}") from exc
-        reply = reply_start(inquiry=inquiry, by=self.author(inquiry, by), sections=choice)
+        reply = reply_start(inquiry=inquiry, by=author_for(inquiry, by), sections=choice)
         self.stdout.write(str(reply.pk))
-
-    def author(self, inquiry: Inquiry, username: str | None):
-        users = get_user_model().objects
-        if username:
-            try:
-                return users.get(username=username)
-            except users.model.DoesNotExist as exc:
-                raise CommandError(f"No user {username!r}") from exc
-        author = inquiry.assignee or users.filter(is_superuser=True).order_by("pk").first()
-        if author is None:
-            author, _ = users.get_or_create(username="replydesk", defaults={"is_active": False})
-        return author

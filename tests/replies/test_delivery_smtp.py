@@ -140,9 +140,7 @@ def test_it_fails_when_the_server_is_down_and_a_retry_delivers_once(
     assert reply.inquiry.status == Inquiry.Status.SENT
 
 
-def test_it_retries_automatically_when_the_backoff_has_passed(
-    alice, smtp_port, django_capture_on_commit_callbacks
-):
+def test_it_retries_automatically_when_the_backoff_has_passed(alice, smtp_port, django_capture_on_commit_callbacks):
     from datetime import timedelta
 
     from django.utils import timezone

@@ -62,11 +62,16 @@ def sections_for(inquiry: Inquiry, choice: str | Iterable[str]) -> list[Section]
     if choice == "auto":
         from library.suggest import suggest
 
+        suggestion = suggest(inquiry.question)
+        # What the question asks for, plus the overview; the topic's other sections stay on
+        # the library side of the composer, one click away.
+        wanted = {*suggestion.kinds, Section.Kind.OVERVIEW}
+        suggested = [s for s, _score in suggestion.sections if not suggestion.kinds or s.kind in wanted]
         topic_ids = set(inquiry.topics.values_list("id", flat=True))
-        suggested = [section for section, _score in suggest(inquiry.question).sections]
         if topic_ids:
             suggested = [s for s in suggested if s.topic_id in topic_ids] or suggested
-        return suggested
+        topic_order = {topic_id: i for i, topic_id in enumerate(dict.fromkeys(s.topic_id for s in suggested))}
+        return sorted(suggested, key=lambda s: (topic_order[s.topic_id], Section.kind_order(s.kind), s.pk))
     sections = Section.objects.filter(topic__in=inquiry.topics.all(), status=Section.Status.PUBLISHED)
     if choice != "all":
         sections = sections.filter(kind__in=list(choice))

@@ -44,7 +44,8 @@ def section_create(*, topic, by: AbstractBaseUser | None, kind: str, heading: st
 
 
 def section_update(*, section: Section, by: AbstractBaseUser | None, heading: str, body: str,
-                   keep_date: bool = False, status: str | None = None) -> Section:
+                   keep_date: bool = False, status: str | None = None, kind: str | None = None,
+                   topic=None) -> Section:
     """Edit a section. A new body moves last_updated to today, unless keep_date (a typo fix)."""
     with transaction.atomic():
         # Lock: two editors saving at once must not lose one citation sync or date move.
@@ -60,9 +61,10 @@ def section_update(*, section: Section, by: AbstractBaseUser | None, heading: st
             if not keep_date and locked.last_updated != timezone.localdate():
                 locked.last_updated = timezone.localdate()
                 changed.append("last_updated")
-        if status is not None and status != locked.status:
-            locked.status = status
-            changed.append("status")
+        for name, value in (("status", status), ("kind", kind), ("topic", topic)):
+            if value is not None and value != getattr(locked, name):
+                setattr(locked, name, value)
+                changed.append(name)
         if changed:
             locked._history_user = by
             locked.full_clean()

@@ -1,0 +1,137 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from lib.markup import citation_keys, render_markdown
+from library.forms import PLACEHOLDER_HELP, ReferenceAdminForm, SectionAdminForm
+from library.models import Reference, Section, StandardText, Topic, stale_before
+from library.search import search_sections, search_topics
+from library.services import section_create, section_sync_references, section_update
+
+
+class StaleFilter(admin.SimpleListFilter):
+    title = "stale"
+    parameter_name = "stale"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Stale"), ("no", "Current")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(last_updated__lt=stale_before())
+        if self.value() == "no":
+            return queryset.filter(last_updated__gte=stale_before())
+        return queryset
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    fields = ["kind", "heading", "status", "last_updated"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Topic)
+class TopicAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "gard_id", "section_count"]
+    search_fields = ["name", "=gard_id"]
+    search_help_text = "Name or synonym (typos are fine), or a GARD id."
+    inlines = [SectionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(section_count=Count("sections"))
+
+    @admin.display(ordering="section_count", description="sections")
+    def section_count(self, obj):
+        return obj.section_count
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found = [topic.pk for topic, _ in search_topics(search_term, limit=100)]
+            queryset = queryset | self.get_queryset(request).filter(pk__in=found)
+        return queryset, may_have_duplicates
+
+
+@admin.register(Reference)
+class ReferenceAdmin(SimpleHistoryAdmin):
+    form = ReferenceAdminForm
+    list_display = ["text", "key", "pmid", "doi", "cited_by"]
+    search_fields = ["text", "key", "pmid", "doi"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(cited_by=Count("sections"))
+
+    @admin.display(ordering="cited_by", description="cited by")
+    def cited_by(self, obj):
+        return obj.cited_by
+
+
+@admin.register(Section)
+class SectionAdmin(SimpleHistoryAdmin):
+    form = SectionAdminForm
+    list_display = ["heading", "topic", "kind", "status", "last_updated", "stale"]
+    list_filter = [("topic", admin.RelatedOnlyFieldListFilter), "kind", "status", StaleFilter]
+    list_select_related = ["topic"]
+    search_fields = ["heading", "topic__name"]
+    search_help_text = "Words of the heading, the topic or the text."
+    autocomplete_fields = ["topic", "references"]
+    readonly_fields = ["last_updated", "preview"]
+    fields = ["topic", "kind", "heading", "body", "references", "status", "last_updated", "keep_date", "preview"]
+
+    @admin.display(boolean=True, description="stale")
+    def stale(self, obj):
+        return obj.is_stale
+
+    @admin.display(description="preview")
+    def preview(self, obj):
+        if not obj.pk:
+            return "Save to see the preview."
+        numbers = {key: n for n, key in enumerate(citation_keys(obj.body), start=1)}
+        refs = {ref.key: ref for ref in obj.references.all()}
+        items = format_html_join("", "<li>{}</li>", ((refs[key].text if key in refs else f"[?{key}]",)
+                                                     for key in numbers))
+        return format_html('<div class="section-preview">{}<ol>{}</ol></div>',
+                           render_markdown(obj.body, numbers=numbers), items)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found = [s.pk for s, _ in search_sections(search_term, limit=200, published_only=False)]
+            queryset = queryset | self.get_queryset(request).filter(pk__in=found)
+        return queryset, may_have_duplicates
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            form.instance = section_update(
+                section=obj, by=request.user, heading=data["heading"], body=data["body"],
+                keep_date=data.get("keep_date", False), status=data["status"], kind=data["kind"], topic=data["topic"],
+            )
+        else:
+            form.instance = section_create(topic=data["topic"], by=request.user, kind=data["kind"],
+                                           heading=data["heading"], body=data["body"], status=data["status"])
+            obj.pk = form.instance.pk
+
+    def save_related(self, request, form, formsets, change):
+        # The body's citations decide the references, not the picker (see SectionAdminForm).
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+        section_sync_references(section=form.instance)
+
+
+@admin.register(StandardText)
+class StandardTextAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "language", "is_default"]
+    list_filter = ["kind", "language", "is_default"]
+    search_fields = ["name", "body"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs.setdefault("help_texts", {"body": PLACEHOLDER_HELP})
+        return super().get_form(request, obj, change=change, **kwargs)

@@ -1,0 +1,68 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from lib.markup import citation_keys
+from library.importing import reference_key_base
+from library.models import Reference, Section
+from library.placeholders import PLACEHOLDERS
+from library.services import references_for
+
+
+def with_picked_citations(body: str, picked) -> str:
+    """The body, with a citation appended for each picked reference it does not cite yet."""
+    cited = set(citation_keys(body))
+    extra = "".join(f"[@{ref.key}]" for ref in picked if ref.key not in cited)
+    return body.rstrip() + extra if extra else body
+
+
+class SectionAdminForm(forms.ModelForm):
+    keep_date = forms.BooleanField(
+        required=False,
+        label="Keep the date (a typo fix)",
+        help_text='Leave unticked and a changed body moves "Last updated" to today.',
+    )
+
+    class Meta:
+        model = Section
+        fields = ["topic", "kind", "heading", "body", "references", "status"]
+        help_texts = {
+            "references": "Pick references by their text. A picked reference the body does not cite yet is "
+            "cited at the end of the body; the body's citations decide the list.",
+        }
+
+    def clean(self):
+        data = super().clean()
+        if "body" in data:
+            data["body"] = with_picked_citations(data["body"], data.get("references") or [])
+            try:
+                references_for(data["body"])
+            except ValidationError as error:
+                self.add_error("body", error)
+        return data
+
+
+class ReferenceAdminForm(forms.ModelForm):
+    url = forms.URLField(label="URL", required=False, max_length=1000, assume_scheme="https")
+
+    class Meta:
+        model = Reference
+        fields = ["text", "key", "url", "pmid", "doi"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].required = False
+        self.fields["key"].help_text = "Cited in bodies as [@key]. Leave empty: made from the first author and year."
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("key") and data.get("text"):
+            base = reference_key_base(data["text"])
+            taken = set(Reference.objects.filter(key__startswith=base).values_list("key", flat=True))
+            key, suffix = base, ord("b")
+            while key in taken:
+                key, suffix = f"{base}{chr(suffix)}", suffix + 1
+            data["key"] = key
+        return data
+
+
+PLACEHOLDER_HELP = "Placeholders: " + ", ".join(f"{{{name}}} ({text.lower()})" for name, text in PLACEHOLDERS.items())

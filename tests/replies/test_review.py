@@ -1,4 +1,7 @@
+from datetime import date
+
 import pytest
+from django.urls import NoReverseMatch, reverse
 
 from inquiries.models import Inquiry, InquiryEvent
 from replies.models import Reply
@@ -131,8 +134,6 @@ def test_it_offers_the_send_form_only_when_the_reply_may_be_sent(alice, rita, lo
     reply_submit(reply=reply, version=1, by=alice)
     reply_approve(reply=reply, version=2, by=rita)
     html = client.get(reply.get_absolute_url()).content.decode()
-    from django.urls import NoReverseMatch, reverse
-
     try:
         send_url = reverse("deliveries:send", args=[reply.pk])
     except NoReverseMatch:
@@ -148,3 +149,17 @@ def test_it_refuses_review_actions_to_charlie_anonymous_and_get(alice, charlie, 
     assert login(alice).get(f"/desk/replies/{reply.pk}/review/submit/").status_code == 405
     assert review(login(alice), reply, "explode").status_code == 404
     assert fresh(reply).status == Reply.Status.DRAFTING
+
+
+def test_it_asks_to_confirm_stale_sections_in_the_send_form(alice, rita, login, settings):
+    try:
+        reverse("deliveries:send", args=[1])
+    except NoReverseMatch:
+        pytest.skip("the delivery app is not installed")
+    settings.LIBRARY_STALE_AFTER_DAYS = 365
+    reply = make_reply(alice)
+    reply.blocks.filter(kind="section").update(last_updated=date(2016, 9, 29))
+    reply_submit(reply=reply, version=1, by=alice)
+    reply_approve(reply=reply, version=2, by=rita)
+    html = login(alice).get(reply.get_absolute_url()).content.decode()
+    assert 'name="confirm_stale"' in html and "2 stale sections" in html

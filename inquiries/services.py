@@ -11,13 +11,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from lib import roles
 
-from .models import Inquiry, InquiryAttachment, ReferenceCounter, Requester
+from .models import Inquiry, InquiryAttachment, InquiryEvent, ReferenceCounter, Requester
 from .workflow import IllegalTransition, inquiry_transition, record_event
 
 S = Inquiry.Status
@@ -336,3 +338,52 @@ def specialists():
     return (
         get_user_model().objects.filter(is_active=True, groups__name=roles.SPECIALIST).distinct().order_by("username")
     )
+
+
+# --- Privacy ---------------------------------------------------------------------------------
+
+PURGED_NAME = "(removed)"
+
+
+def purgeable_requesters(*, closed_before: dt.date):
+    """Requesters with contact data whose inquiries are all closed before the date."""
+    cutoff = dt.datetime.combine(closed_before, dt.time.min, tzinfo=timezone.get_current_timezone())
+    mine = Inquiry.objects.filter(requester=OuterRef("pk"))
+    still_needed = mine.filter(~Q(status__in=CLOSED_STATUSES) | Q(closed_at__isnull=True) | Q(closed_at__gte=cutoff))
+    return Requester.objects.filter(anonymised_at__isnull=True).filter(Exists(mine)).exclude(Exists(still_needed))
+
+
+def requesters_purge(*, closed_before: dt.date, by: AbstractBaseUser | None = None) -> int:
+    """Remove the contact data (and the received emails and letters) of requesters whose
+    inquiries are all closed before `closed_before`. Questions, topics, dates and statistics
+    stay; each inquiry's timeline records the purge. Returns the number of requesters."""
+    now = timezone.now()
+    files = []
+    with transaction.atomic():
+        requesters = list(purgeable_requesters(closed_before=closed_before).select_for_update().order_by("pk"))
+        ids = [r.pk for r in requesters]
+        if not ids:
+            return 0
+        Requester.objects.filter(pk__in=ids).update(name=PURGED_NAME, email="", phone="", country="", anonymised_at=now)
+        attachments = InquiryAttachment.objects.filter(inquiry__requester_id__in=ids)
+        files = [a.file.name for a in attachments if a.file]
+        attachments.update(file="", original_name=PURGED_NAME)
+        inquiry_ids = Inquiry.objects.filter(requester_id__in=ids).values_list("pk", flat=True)
+        actor = by if by is not None and by.is_authenticated else None
+        InquiryEvent.objects.bulk_create(
+            [
+                InquiryEvent(
+                    inquiry_id=pk,
+                    action="requester.purged",
+                    actor=actor,
+                    created_at=now,
+                    data={"closed_before": closed_before.isoformat()},
+                )
+                for pk in inquiry_ids.iterator()
+            ],
+            batch_size=2000,
+        )
+    # Files go only once the database no longer points at them.
+    for name in files:
+        default_storage.delete(name)
+    return len(ids)

@@ -1,0 +1,183 @@
+"""Letter export benchmark: `.venv/bin/python bench/delivery_export.py [--quick]`.
+
+Prints:
+1. the median time to export the example letter as PDF through the application (database
+   reads, assembly, template, WeasyPrint) against WeasyPrint alone rendering the same HTML
+   with the same options in the same process (aim: ratio <= 1.10); also what pdf/ua-1 costs;
+2. the export of a 10-page letter;
+3. bulk export throughput with 1 and with 2 worker processes (aim: >= 1.8x with 2);
+4. RSS growth over 400 letters exported in one process (aim: < 10 MiB).
+
+It works in a throw-away SQLite database under a temporary directory, never in var/.
+"""
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+TMP = tempfile.mkdtemp(prefix="replydesk-bench-")
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": f"sqlite:///{TMP}/bench.sqlite3",
+        "VAR_DIR": TMP,
+        "DEBUG": "0",  # no query log growing in memory
+        "SECRET_KEY": "bench-only",  # noqa: S105
+        "ALLOWED_HOSTS": "localhost",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+)
+
+import django  # noqa: E402
+
+django.setup()
+
+from datetime import timedelta  # noqa: E402
+
+from django.contrib.auth.models import User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
+from weasyprint import HTML  # noqa: E402
+
+from inquiries.models import Inquiry, Requester  # noqa: E402
+from library.models import Topic  # noqa: E402
+from replies import bulk, pdf  # noqa: E402
+from replies.exports import export_reply  # noqa: E402
+from replies.letter import assemble_letter  # noqa: E402
+from replies.models import Reply, ReplyBlock  # noqa: E402
+from replies.services import reply_start  # noqa: E402
+
+EXAMPLE = ROOT.parent / "shared/examples/gard-scleromyxedema.txt"
+
+
+def rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def setup(letters: int) -> tuple[list[Reply], Reply]:
+    call_command("migrate", verbosity=0)
+    call_command("import_gard", str(EXAMPLE), stdout=open(os.devnull, "w"))  # noqa: SIM115
+    topic = Topic.objects.get(name="Scleromyxedema")
+    user = User.objects.create_user("bench")
+    replies = []
+    for n in range(letters):
+        requester = Requester.objects.create(name=f"Requester {n}", email=f"r{n}@example.org")
+        inquiry = Inquiry.objects.create(
+            reference=f"B-{n:05d}",
+            requester=requester,
+            question="What causes scleromyxedema and how is it treated?",
+            status=Inquiry.Status.ASSIGNED,
+            due_date=timezone.localdate() + timedelta(days=10),
+        )
+        inquiry.topics.set([topic])
+        reply = reply_start(inquiry=inquiry, by=user, sections="all")
+        Reply.objects.filter(pk=reply.pk).update(status=Reply.Status.APPROVED)
+        replies.append(reply)
+    long_reply = replies[-1]
+    sections = list(long_reply.blocks.filter(kind=ReplyBlock.Kind.SECTION))
+    copies = [
+        ReplyBlock(
+            reply=long_reply,
+            position=100 + i,
+            kind=b.kind,
+            section=b.section,
+            heading=b.heading,
+            body=b.body,
+            last_updated=b.last_updated,
+        )
+        for i, b in enumerate(sections * 7)
+    ]
+    ReplyBlock.objects.bulk_create(copies)
+    return replies[:-1], Reply.objects.get(pk=long_reply.pk)
+
+
+def median_ms(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def compare_app_and_weasyprint(reply: Reply, runs: int) -> None:
+    html = pdf.letter_document(assemble_letter(reply))
+
+    def app():
+        export_reply(Reply.objects.get(pk=reply.pk), "pdf")
+
+    def alone(**options):
+        return lambda: HTML(string=html, base_url=pdf.BASE_URL).write_pdf(font_config=pdf.font_config(), **options)
+
+    app()
+    alone()()  # warm both paths
+    app_times, raw_times, untagged = [], [], []
+    for _ in range(runs):  # interleaved, so that load from elsewhere hits both alike
+        app_times.append(median_ms(app, 1))
+        raw_times.append(median_ms(alone(**pdf.PDF_OPTIONS), 1))
+        untagged.append(median_ms(alone(), 1))
+    app_ms, raw_ms, plain_ms = (statistics.median(t) for t in (app_times, raw_times, untagged))
+    print(f"example letter, application export (pdf/ua-1): {app_ms:7.1f} ms (median of {runs})")
+    print(f"example letter, WeasyPrint alone, same HTML:   {raw_ms:7.1f} ms")
+    print(f"  ratio application / WeasyPrint:              {app_ms / raw_ms:7.2f}   (aim <= 1.10)")
+    cost = raw_ms / plain_ms - 1
+    print(f"  WeasyPrint without pdf/ua-1:                 {plain_ms:7.1f} ms -> tagging costs {cost:+.0%} (limit 15%)")
+
+
+def ten_pages(reply: Reply, runs: int) -> None:
+    data = export_reply(reply, "pdf")
+    pages = len(PdfReader(io.BytesIO(data)).pages)
+    ms = median_ms(lambda: export_reply(Reply.objects.get(pk=reply.pk), "pdf"), runs)
+    size = len(data) // 1024
+    print(f"long letter ({pages} pages), application export:    {ms:7.1f} ms (median of {runs}), {size} KiB")
+
+
+def throughput(ids: list[int]) -> None:
+    bulk.build_zip(ids[: bulk.POOL_MIN_LETTERS], workers=2)  # start and warm the pool's processes
+    results = {}
+    for workers in (1, 2):
+        start = time.perf_counter()
+        bulk.build_zip(ids, workers=workers)
+        results[workers] = len(ids) / (time.perf_counter() - start)
+    print(f"bulk export of {len(ids)} letters, 1 process:        {results[1]:7.1f} letters/s")
+    print(f"bulk export of {len(ids)} letters, 2 processes:      {results[2]:7.1f} letters/s")
+    print(f"  speed-up with 2:                             {results[2] / results[1]:7.2f}x  (aim >= 1.8x)")
+
+
+def memory(reply: Reply, letters: int) -> None:
+    for _ in range(20):  # settle caches first
+        export_reply(Reply.objects.get(pk=reply.pk), "pdf")
+    before = rss_mib()
+    for _ in range(letters):
+        export_reply(Reply.objects.get(pk=reply.pk), "pdf")
+    after = rss_mib()
+    print(f"RSS over {letters} letters: {before:.1f} -> {after:.1f} MiB, growth {after - before:+.1f} MiB  (aim < 10)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="fewer runs and letters")
+    args = parser.parse_args()
+    runs, bulk_letters, memory_letters = (5, 16, 40) if args.quick else (15, 40, 400)
+    print(f"CPUs: {os.cpu_count()}, WeasyPrint {__import__('weasyprint').__version__}, page size {pdf.page_size()}")
+    replies, long_reply = setup(bulk_letters)
+    pdf.warm_up()
+    compare_app_and_weasyprint(replies[0], runs)
+    ten_pages(long_reply, max(3, runs // 3))
+    throughput([reply.pk for reply in replies])
+    memory(replies[0], memory_letters)
+
+
+if __name__ == "__main__":
+    main()

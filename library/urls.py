@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from library import views
 
 app_name = "library"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("topics/<int:pk>/", views.topic, name="topic"),
+    path("suggest.json", views.suggestions, name="suggest"),
+]

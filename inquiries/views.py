@@ -340,6 +340,11 @@ class Echo:
         return value
 
 
+def _cell(text: str) -> str:
+    """Typed text for a spreadsheet: a leading = + - @ would run as a formula (CSV injection)."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _csv_row(inquiry: Inquiry, today) -> list:
     requester = inquiry.requester
     return [
@@ -350,9 +355,9 @@ def _csv_row(inquiry: Inquiry, today) -> list:
         inquiry.due_date.isoformat(),
         "yes" if inquiry.is_open and inquiry.due_date < today else "no",
         inquiry.assignee.get_username() if inquiry.assignee else "",
-        requester.name,
-        requester.email,
-        inquiry.condition,
-        "; ".join(t.name for t in inquiry.topics.all()),
-        inquiry.question,
+        _cell(requester.name),
+        _cell(requester.email),
+        _cell(inquiry.condition),
+        _cell("; ".join(t.name for t in inquiry.topics.all())),
+        _cell(inquiry.question),
     ]

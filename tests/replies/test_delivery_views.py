@@ -126,3 +126,10 @@ def test_it_shows_deliveries_on_the_inquiry_in_one_query(alice, login, django_as
         assert [d.created_by.username for d in found] == ["alice"]
     page = login(alice).get(inquiry.get_absolute_url()).content.decode()
     assert "Deliveries" in page and reverse("deliveries:archive", args=[delivery.pk, "eml"]) in page
+
+
+def test_it_offers_the_downloads_on_the_inquiry(alice, login):
+    reply = small_reply(alice)
+    page = login(alice).get(reply.inquiry.get_absolute_url()).content.decode()
+    for fmt in ("pdf", "eml", "html"):
+        assert reverse("deliveries:export", args=[reply.pk, fmt]) in page

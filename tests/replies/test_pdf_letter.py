@@ -90,3 +90,20 @@ def test_it_follows_the_page_size_setting(alice, settings):
 def test_it_never_hyphenates(alice):
     html = letter_document(assemble_letter(example_reply(alice)))
     assert "hyphens: manual" in html and "hyphens: auto" not in html
+
+
+def test_it_links_the_disclaimer(alice):
+    from replies.models import ReplyBlock
+
+    reply = example_reply(alice)
+    ReplyBlock.objects.filter(reply=reply, standard_kind="disclaimer").update(
+        body="Please see our [Disclaimer](https://rarediseases.example.org/disclaimer)."
+    )
+    reader = PdfReader(io.BytesIO(export_reply(reply, "pdf")))
+    uris = [
+        annot.get_object()["/A"].get("/URI")
+        for page in reader.pages
+        for annot in page.get("/Annots") or []
+        if annot.get_object().get("/A")
+    ]
+    assert "https://rarediseases.example.org/disclaimer" in uris

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -322,7 +322,19 @@ def deliveries_retry_due(*, now: datetime | None = None) -> tuple[int, int]:
     )
     for pk in lost:
         enqueue_send(pk)  # harmless if a worker has it after all: only one claim succeeds
+    _release_stopped(now)
     return retried, len(lost)
+
+
+def _release_stopped(now: datetime) -> None:
+    """A worker that died while sending leaves its delivery "sending". When nothing can have
+    gone out yet (no email built, or a PDF letter, which only renders), it fails and is
+    retried; an email that may have reached the server is left for a person to check."""
+    stopped = Delivery.objects.filter(status=Delivery.Status.SENDING, started_at__lt=now - LOST_TASK_AFTER)
+    safe = stopped.filter(models.Q(method=Delivery.Method.LETTER) | models.Q(eml__isnull=True))
+    for delivery in safe.select_related("reply__inquiry").defer("eml", "pdf"):
+        delivery_fail(delivery=delivery, error="The worker stopped before sending; it will be retried.")
+        Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.FAILED).update(next_attempt_at=now)
 
 
 # --- Archive downloads ------------------------------------------------------------------------

@@ -189,3 +189,30 @@ def test_it_may_send_again_as_a_letter_after_a_failure(alice):
     again = queue(set_status(reply, Reply.Status.SENT), alice, method="letter")
     assert again.pk != failed.pk
     assert Delivery.objects.get(pk=failed.pk).next_attempt_at is None  # superseded: no automatic retry
+
+
+def test_it_releases_a_delivery_whose_worker_died_before_sending(alice, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    reply = small_reply(alice)
+    delivery = queue(reply, alice)
+    long_ago = timezone.now() - timedelta(hours=1)
+    Delivery.objects.filter(pk=delivery.pk).update(status="sending", started_at=long_ago, queued_at=long_ago)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("retry_deliveries", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("retry_deliveries", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT and len(mail.outbox) == 1
+
+
+def test_it_leaves_an_email_that_may_have_gone_out_to_a_person(alice):
+    from replies.deliveries import deliveries_retry_due
+
+    reply = small_reply(alice)
+    delivery = queue(reply, alice)
+    long_ago = timezone.now() - timedelta(hours=1)
+    Delivery.objects.filter(pk=delivery.pk).update(status="sending", started_at=long_ago, eml=b"built")
+    deliveries_retry_due()
+    assert Delivery.objects.get(pk=delivery.pk).status == Delivery.Status.SENDING
+    assert mail.outbox == []

@@ -288,7 +288,7 @@ def edit(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
         return _edit_page(request, conflict.current, current, merged, status=409, conflict=conflict)
     except services.ReplyError as error:
         messages.error(request, str(error))
-    return _back(reply, f"#block-{block.pk}")
+    return _back(reply, f"#composer-block-{block.pk}")
 
 
 def _preview_html(body: str) -> str:

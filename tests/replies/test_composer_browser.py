@@ -1,0 +1,55 @@
+"""The composer in Chromium: htmx swaps the composer in place, under the real CSP."""
+
+import os
+import shutil
+
+import pytest
+
+from .factories import make_reply, make_standard_texts
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed")]
+
+
+@pytest.fixture
+def page(live_server, client, alice):
+    playwright = pytest.importorskip("playwright.sync_api")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the ORM, next to Playwright's event loop
+    client.force_login(alice, backend="django.contrib.auth.backends.ModelBackend")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM)
+        context = browser.new_context(base_url=live_server.url)
+        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                              "url": live_server.url}])
+        page = context.new_page()
+        page.csp_errors = []
+        page.on("console", lambda msg: "Content Security Policy" in msg.text and page.csp_errors.append(msg.text))
+        yield page
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def test_it_moves_edits_and_previews_in_place(page, alice):
+    make_standard_texts()
+    reply = make_reply(alice)
+    first, second = reply.blocks.filter(kind="section").order_by("position")
+    page.goto(reply.get_absolute_url())
+    page.evaluate("window.stillHere = true")
+
+    page.locator(f"#composer-block-{second.pk} button[aria-label$='up']").click()
+    page.locator(f"#composer-block-{second.pk} + #composer-block-{first.pk}").wait_for()
+    assert page.evaluate("window.stillHere") is True  # swapped in place, no page load
+    assert page.locator("#composer").get_attribute("hx-boost") == "true"
+
+    page.locator(f"#composer-block-{first.pk} a:text('Edit')").click()
+    textarea = page.locator(f"#edit-body-{first.pk}")
+    textarea.fill("A **new** overview.[@ref1]")
+    textarea.press("End")
+    page.locator(f"#md-preview-{first.pk} strong").wait_for()
+    page.locator(f"#composer-block-{first.pk} button:text('Save')").click()
+    page.locator("#letter-preview :text('A new overview.')").wait_for()
+    assert page.evaluate("window.stillHere") is True
+    first.refresh_from_db()
+    assert first.body == "A **new** overview.[@ref1]"
+    assert page.csp_errors == []

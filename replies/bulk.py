@@ -82,21 +82,23 @@ def letter_documents(reply_ids: list[int]) -> Iterator[tuple[str, str]]:
         yield f"{reply.inquiry.reference}-reply-{pk}.pdf", letter_document(assemble_letter(reply))
 
 
-def render_pdfs(documents: list[str], workers: int) -> Iterator[bytes]:
-    """PDFs in the order of `documents`: in this process, or in the pool when it pays."""
-    if workers <= 1 or len(documents) < POOL_MIN_LETTERS:
-        return (html_to_pdf(html) for html in documents)
-    return render_pool(workers).map(pdf_worker.render, documents, chunksize=1)
+def render_pdfs(documents: Iterable[tuple[str, str]], *, count: int, workers: int) -> Iterator[tuple[str, bytes]]:
+    """(name, PDF) in the order of `documents`: in this process, or in the pool when it pays.
+
+    With the pool, each letter is submitted as soon as its HTML is built, so this process
+    assembles the next letters while the pool lays out the first ones."""
+    if workers <= 1 or count < POOL_MIN_LETTERS:
+        return ((name, html_to_pdf(html)) for name, html in documents)
+    pool = render_pool(workers)
+    futures = [(name, pool.submit(pdf_worker.render, html)) for name, html in documents]
+    return ((name, future.result()) for name, future in futures)
 
 
 def build_zip(reply_ids: list[int], *, workers: int, progress=None) -> bytes:
-    names, documents = [], []
-    for name, html in letter_documents(reply_ids):
-        names.append(name)
-        documents.append(html)
     buffer = io.BytesIO()
+    pdfs = render_pdfs(letter_documents(reply_ids), count=len(reply_ids), workers=workers)
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for done, (name, pdf) in enumerate(zip(names, render_pdfs(documents, workers), strict=True), start=1):
+        for done, (name, pdf) in enumerate(pdfs, start=1):
             archive.writestr(name, pdf)
             if progress:
                 progress(done)

@@ -121,6 +121,7 @@ def composer_context(request: HttpRequest, reply: Reply) -> dict:
         "preview": letter_html(letter),
         "drifts": block_drifts(blocks),
         "stale_ids": stale,
+        "in_letter": {block.section_id for block in blocks if block.section_id},
         "library": library_side(reply, query=request.GET.get("q", "")[:200],
                                 topic_id=int(topic_id) if topic_id and topic_id.isdigit() else None),
         "standard_texts": StandardText.objects.filter(language__in=[reply.language, "en"]),

@@ -10,7 +10,7 @@ from .factories import make_inquiry, make_requester
 
 pytestmark = pytest.mark.django_db
 S = Inquiry.Status
-DASHBOARD_QUERIES = 11  # session, user, roles; by status, summary, 2 chart, mine, overdue, unassigned, median
+DASHBOARD_QUERIES = 10  # session, user, roles; by status, summary, chart, mine, overdue, unassigned, median
 
 
 def answered(days_ago: int, took_days: int, **fields) -> Inquiry:

@@ -37,8 +37,13 @@ def test_it_moves_edits_and_previews_in_place(page, alice):
     page.goto(reply.get_absolute_url())
     page.evaluate("window.stillHere = true")
 
-    page.locator(f"#composer-block-{second.pk} button[aria-label$='up']").click()
+    page.locator(f"#move-up-{second.pk}").focus()
+    page.keyboard.press("Enter")  # keyboard only
     page.locator(f"#composer-block-{second.pk} + #composer-block-{first.pk}").wait_for()
+    page.locator(f"#move-up-{second.pk}:focus").wait_for()  # focus stays on the moved block's button
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # its "down" button
+    page.locator(f"#composer-block-{first.pk} + #composer-block-{second.pk}").wait_for()
     assert page.evaluate("window.stillHere") is True  # swapped in place, no page load
     assert page.locator("#composer").get_attribute("hx-boost") == "true"
 

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from .factories import make_reply, make_standard_texts
+from .factories import make_reply, make_section, make_standard_texts
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -33,6 +33,7 @@ def page(live_server, client, alice):
 def test_it_moves_edits_and_previews_in_place(page, alice):
     make_standard_texts()
     reply = make_reply(alice)
+    make_section(reply.inquiry.topics.get(), "diagnosis", heading="How is it diagnosed?", body="A skin biopsy.")
     first, second = reply.blocks.filter(kind="section").order_by("position")
     page.goto(reply.get_absolute_url())
     page.evaluate("window.stillHere = true")
@@ -57,4 +58,7 @@ def test_it_moves_edits_and_previews_in_place(page, alice):
     assert page.evaluate("window.stillHere") is True
     first.refresh_from_db()
     assert first.body == "A **new** overview.[@ref1]"
+    page.locator("#library-q").type("biopsy")  # searched as you type
+    page.locator("#library h3:text('Results for “biopsy”') + ul :text('How is it diagnosed?')").wait_for()
+    assert page.evaluate("window.stillHere") is True
     assert page.csp_errors == []

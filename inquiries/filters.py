@@ -45,6 +45,10 @@ class InquiryFilter(django_filters.FilterSet):
                 field.widget.attrs.setdefault("class", "form-select")
             elif not isinstance(field.widget, forms.CheckboxInput):
                 field.widget.attrs.setdefault("class", "form-control")
+        # The two date inputs share one legend; each needs its own accessible name (axe: label).
+        start, end = form.fields["received"].widget.widgets
+        start.attrs["aria-label"] = "Received from"
+        end.attrs["aria-label"] = "Received until"
         return form
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

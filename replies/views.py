@@ -80,6 +80,11 @@ def _invalid(request: HttpRequest, reply: Reply, form) -> HttpResponse:
     return _back(reply)
 
 
+def _refused(request: HttpRequest, status: int = 409) -> int:
+    # htmx swaps no 4xx response by default; the page that explains the refusal must show.
+    return 200 if request.htmx else status
+
+
 def _send_url(reply: Reply) -> str | None:
     try:
         return reverse("deliveries:send", args=[reply.pk])
@@ -154,8 +159,12 @@ def title(request: HttpRequest, pk: int) -> HttpResponse:
         services.reply_update(reply=reply, version=form.cleaned_data["version"], by=request.user,
                               title=form.cleaned_data["title"])
     except services.ReplyConflict as conflict:
+        # Nothing typed is lost: their title is saved, yours comes back in the form.
         messages.error(request, f"{conflict} Their title: “{conflict.current.title}”. "
-                                f"Yours: “{form.cleaned_data['title']}”.")
+                                f"Yours: “{form.cleaned_data['title']}” (still in the form).")
+        context = composer_context(request, conflict.current)
+        context["title_form"] = TitleForm(initial={**form.cleaned_data, "version": conflict.current.version})
+        return render(request, "replies/compose.html", context, status=_refused(request))
     except services.ReplyError as error:
         messages.error(request, str(error))
     return _back(reply)
@@ -202,7 +211,7 @@ def add_custom(request: HttpRequest, pk: int) -> HttpResponse:
         context = composer_context(request, conflict.current)
         context["custom_form"] = CustomBlockForm(initial={**data, "version": conflict.current.version})
         messages.error(request, f"{conflict} Your paragraph is still in the form below: add it again.")
-        return render(request, "replies/compose.html", context, status=409)
+        return render(request, "replies/compose.html", context, status=_refused(request))
     except services.ReplyError as error:
         messages.error(request, str(error))
     return _back(reply)
@@ -259,7 +268,7 @@ def _block_gone(request: HttpRequest, reply: Reply) -> HttpResponse:
     form = BlockEditForm({**request.POST.dict(), "version": reply.version})
     form.is_valid()
     conflict = services.ReplyConflict(reply, int(request.POST.get("version") or 0))
-    return _edit_page(request, reply, None, form, status=409, conflict=conflict)
+    return _edit_page(request, reply, None, form, status=_refused(request), conflict=conflict)
 
 
 @login_required
@@ -274,7 +283,7 @@ def edit(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
         return _edit_page(request, reply, block, form)
     form = BlockEditForm(request.POST)
     if not form.is_valid():
-        return _edit_page(request, reply, block, form, status=400)
+        return _edit_page(request, reply, block, form, status=_refused(request, 400))
     if "preview" in request.POST:
         return _edit_page(request, reply, block, form, preview=_preview_html(form.cleaned_data["body"]))
     data = form.cleaned_data
@@ -286,7 +295,7 @@ def edit(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
         current = ReplyBlock.objects.filter(pk=block.pk).first()
         merged = BlockEditForm({**request.POST.dict(), "version": conflict.current.version})
         merged.is_valid()
-        return _edit_page(request, conflict.current, current, merged, status=409, conflict=conflict)
+        return _edit_page(request, conflict.current, current, merged, status=_refused(request), conflict=conflict)
     except services.ReplyError as error:
         messages.error(request, str(error))
     return _back(reply, f"#composer-block-{block.pk}")

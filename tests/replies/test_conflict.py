@@ -64,9 +64,11 @@ def test_it_keeps_a_refused_custom_paragraph_in_the_form(alice, bob, login):
 def test_it_says_what_changed_when_a_title_save_is_refused(alice, bob, login):
     reply = make_reply(alice)
     login(bob).post(f"/desk/replies/{reply.pk}/title/", {"version": 1, "title": "Bob's title"})
-    r = login(alice).post(f"/desk/replies/{reply.pk}/title/", {"version": 1, "title": "Alice's title"}, follow=True)
+    r = login(alice).post(f"/desk/replies/{reply.pk}/title/", {"version": 1, "title": "Alice's title"})
+    assert r.status_code == 409
     html = r.content.decode()
     assert "Their title: “Bob&#x27;s title”" in html and "Yours: “Alice&#x27;s title”" in html
+    assert 'value="Alice&#x27;s title"' in html and 'name="version" value="2"' in html
     assert Reply.objects.get(pk=reply.pk).title == "Bob's title"
 
 
@@ -79,3 +81,13 @@ def test_it_tells_an_editor_whose_block_was_removed(alice, bob, login):
     html = r.content.decode()
     assert "This block has been removed" in html and ">Alice&#x27;s text.</textarea>" in html
     assert not reply.blocks.filter(pk=block.pk).exists()
+
+
+def test_it_shows_the_refusal_to_htmx_too(alice, bob, login):
+    reply = make_reply(alice)
+    block = reply.blocks.filter(kind="section").first()
+    login(bob).post(edit_url(reply, block), {"version": 1, "heading": "", "body": "Bob's text."})
+    data = {"version": 1, "heading": "", "body": "Mine."}
+    r = login(alice).post(edit_url(reply, block), data, HTTP_HX_REQUEST="true")
+    assert r.status_code == 200  # htmx would not swap a 409
+    assert "Not saved." in r.content.decode()

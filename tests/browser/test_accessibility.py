@@ -1,0 +1,71 @@
+"""axe-core in Chromium: no serious or critical violations on the pages people use most.
+
+The public form (in English and Spanish), the queue, the composer, the letter preview (the
+composer's preview pane, and the letter as the emailed/downloaded HTML document).
+axe-core comes from npm (package.json; `make setup` installs it).
+"""
+
+import pytest
+
+from lib import roles
+from tests.browser.conftest import AXE, require_chromium
+from tests.conftest import PASSWORD, make_user
+
+require_chromium()
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def drafted(example_library, desk_settings):
+    """An inquiry about the example letter's topic, taken by Alice, with a reply drafted from suggestions."""
+    from inquiries.services import inquiry_create, inquiry_take
+    from replies.services import reply_start
+
+    alice = make_user("alice", roles.SPECIALIST)
+    inquiry = inquiry_create(name="Pat Doe", email="pat@example.org", condition="scleromyxedema",
+                             question="What causes scleromyxedema and how is it treated?")
+    inquiry = inquiry_take(inquiry=inquiry, by=alice)
+    return reply_start(inquiry=inquiry, by=alice, sections="auto")
+
+
+def report(found: dict[str, list[dict]]) -> str:
+    lines = []
+    for page, violations in found.items():
+        for violation in violations:
+            lines.append(f"{page}: [{violation['impact']}] {violation['id']}: {violation['help']}"
+                         f" at {violation['nodes']}")
+    return "\n".join(lines)
+
+
+def test_it_has_no_serious_accessibility_violations(session, drafted):
+    if not AXE.exists():
+        pytest.skip(f"axe-core is not installed at {AXE} (npm install)")
+    found = {}
+    public = session("public")
+    public.page.goto("/ask/")
+    found["public form"] = public.axe()
+    public.page.goto("/ask/?lang=es")
+    public.page.select_option("select[name=language]", "es")
+    public.page.click("button:text-is('Change')")
+    public.page.wait_for_selector("html[lang=es]")
+    found["public form (es)"] = public.axe()
+    public.page.click("button[type=submit] >> nth=-1")  # an empty submission: the form with its errors
+    public.page.wait_for_selector("#form-errors")
+    public.screenshot("a11y-public-form-errors")
+    found["public form with errors"] = public.axe()
+
+    desk = session("alice")
+    desk.log_in("alice", PASSWORD)
+    desk.page.goto("/desk/inquiries/")
+    found["queue"] = desk.axe()
+    desk.page.goto(f"/desk/replies/{drafted.pk}/")
+    found["composer"] = desk.axe()
+    found["letter preview"] = desk.axe("#letter-preview")
+    html = desk.page.request.get(f"/desk/deliveries/reply/{drafted.pk}/export/html/").text()
+    desk.page.set_content(html)
+    desk.screenshot("a11y-letter-document")
+    found["letter document (HTML export, email)"] = desk.axe()
+
+    found = {page: violations for page, violations in found.items() if violations}
+    assert not found, "serious or critical accessibility violations:\n" + report(found)

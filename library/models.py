@@ -29,7 +29,8 @@ class Topic(models.Model):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["name"])]
+        # updated_at: the name index checks max(updated_at) on every search (library/name_index.py).
+        indexes = [models.Index(fields=["name"]), models.Index(fields=["updated_at"], name="library_topic_updated")]
 
     def __str__(self) -> str:
         return self.name

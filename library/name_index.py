@@ -13,13 +13,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import Count, Max
 from rapidfuzz import fuzz, process
 
 from library.models import Topic
 
 FUZZY_MIN_LENGTH = 5  # shorter words are only matched exactly
 FUZZY_CUTOFF = 80.0
+RARE = 2  # a known word in at most this many names also gets its close spellings
 # Words that name no topic on their own, however many abbreviations look like them.
 STOPWORDS = frozenset(
     """a about after all also am an and any are as at be been being but by can could did do does doing
@@ -42,9 +42,10 @@ class NameIndex:
     name_topics: list[int] = field(default_factory=list)  # topic id of each name
     topic_names: dict[int, str] = field(default_factory=dict)  # topic id → display name
     exact: dict[str, list[int]] = field(default_factory=dict)  # normalized name → topic ids
+    compact: dict[str, list[int]] = field(default_factory=dict)  # the same without spaces ("acrorenal...")
     postings: dict[str, set[int]] = field(default_factory=dict)  # token → indexes into names
     vocab: list[str] = field(default_factory=list)  # sorted tokens, for prefixes
-    by_length: dict[int, list[str]] = field(default_factory=dict)  # tokens by length, for typos
+    by_length: dict = field(default_factory=dict)  # tokens by length and by (first letter, length)
     longest: int = 1  # tokens in the longest name
 
     def add(self, topic_id: int, display: str, names: list[str]) -> None:
@@ -53,6 +54,7 @@ class NameIndex:
             if not name:
                 continue
             self.exact.setdefault(name, []).append(topic_id)
+            self.compact.setdefault(name.replace(" ", ""), []).append(topic_id)
             tokens = name.split()
             self.longest = max(self.longest, len(tokens))
             for token in tokens:
@@ -62,21 +64,32 @@ class NameIndex:
 
     def finish(self) -> "NameIndex":
         self.vocab = sorted(self.postings)
-        groups: dict[int, list[str]] = defaultdict(list)
+        groups: dict = defaultdict(list)
         for token in self.vocab:
             groups[len(token)].append(token)
+            groups[(token[0], len(token))].append(token)
         self.by_length = dict(groups)
         return self
 
     def similar(self, token: str) -> list[tuple[str, float]]:
         """Known tokens this one may be: itself (1.0), else close spellings (score 0..1)."""
-        if token in self.postings:
-            return [(token, 1.0)]
-        if len(token) < FUZZY_MIN_LENGTH or token in STOPWORDS:
-            return []
-        choices = [t for n in range(len(token) - 2, len(token) + 3) for t in self.by_length.get(n, ())]
-        found = process.extract(token, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3)
-        return [(choice, score / 100) for choice, score, _ in found]
+        known = [(token, 1.0)] if token in self.postings else []
+        # A word found in only one or two names may itself be a slip in the data ("syndrom").
+        if len(token) < FUZZY_MIN_LENGTH or token in STOPWORDS or len(self.postings.get(token, ())) > RARE:
+            return known
+        return known + [item for item in self._close(token) if item[0] != token]
+
+    def _close(self, token: str) -> list[tuple[str, float]]:
+        # Slips rarely hit the first letter: look there first, everywhere only when that finds nothing.
+        lengths = range(len(token) - 2, len(token) + 3)
+        for key in ((token[0], n) for n in lengths), lengths:
+            choices = [t for k in key for t in self.by_length.get(k, ())]
+            found = process.extract(token, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=4)
+            if found:
+                # Equally close: the more common word is the likelier one ("syndrom" → syndrome, not syndroma).
+                found.sort(key=lambda item: (-item[1], -len(self.postings[item[0]])))
+                return [(choice, score / 100) for choice, score, _ in found]
+        return []
 
     def with_prefix(self, prefix: str, limit: int = 50) -> list[str]:
         start = bisect.bisect_left(self.vocab, prefix)
@@ -93,8 +106,14 @@ _cache: dict[str, tuple[tuple, NameIndex]] = {}
 
 
 def _version(using: str) -> tuple:
-    stats = Topic.objects.using(using).aggregate(n=Count("id"), changed=Max("updated_at"), top=Max("id"))
-    return (stats["n"], stats["changed"], stats["top"])
+    # Three subqueries, not one aggregate: each MAX then reads one end of an index (O(log n)).
+    sql = (
+        "SELECT (SELECT COUNT(*) FROM library_topic), (SELECT MAX(updated_at) FROM library_topic),"
+        " (SELECT MAX(id) FROM library_topic)"
+    )
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql)
+        return tuple(cursor.fetchone())
 
 
 def build(using: str = "default") -> NameIndex:

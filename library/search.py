@@ -16,17 +16,18 @@ from library.search_schema import PG_SECTION_VECTOR, PG_TOPIC_NAMES
 PG_NAME_THRESHOLD = 0.45
 
 
-def _token_matches(index: NameIndex, token: str, is_last: bool) -> dict[int, float]:
-    """Name positions that hold this token (or a close spelling, or, when typing, a completion)."""
-    scores: dict[int, float] = {}
+def _candidates(index: NameIndex, token: str, is_last: bool) -> list[tuple[str, float]]:
+    """Known tokens this one may be: itself, close spellings, or (while typing) its completions."""
     candidates = index.similar(token)
-    if is_last and len(token) >= 3:
-        candidates += [(t, 0.9) for t in index.with_prefix(token) if t != token]
-    for known, score in candidates:
-        for position in index.postings[known]:
-            if scores.get(position, 0) < score:
-                scores[position] = score
-    return scores
+    if is_last and len(token) >= 3 and token not in index.postings:
+        candidates += [(t, 0.9) for t in index.with_prefix(token)]
+    return candidates
+
+
+def _positions(index: NameIndex, candidates: list[tuple[str, float]]) -> set[int]:
+    if len(candidates) == 1:
+        return index.postings[candidates[0][0]]  # shared, not copied: never modified
+    return set().union(*(index.postings[known] for known, _ in candidates))
 
 
 def _rank_names(index: NameIndex, query: str) -> dict[int, float]:
@@ -34,17 +35,17 @@ def _rank_names(index: NameIndex, query: str) -> dict[int, float]:
     tokens = [t for t in normalize(query).split() if t not in STOPWORDS] or normalize(query).split()
     if not tokens:
         return {}
-    per_token = [_token_matches(index, token, i == len(tokens) - 1) for i, token in enumerate(tokens)]
-    matched = sorted((m for m in per_token if m), key=len)
-    if len(matched) * 2 < len(tokens):
+    per_token = [_candidates(index, token, i == len(tokens) - 1) for i, token in enumerate(tokens)]
+    matched = sorted((_positions(index, c) for c in per_token if c), key=len)
+    if not matched or len(matched) * 2 < len(tokens):
         return {}
-    positions = set(matched[0]).intersection(*matched[1:])
+    positions = matched[0].intersection(*matched[1:])
     scores: dict[int, float] = {}
     for position in positions:
         name = index.names[position]
-        quality = sum(m.get(position, 0) for m in per_token) / len(tokens)
+        quality = sum(max((s for k, s in c if position in index.postings[k]), default=0) for c in per_token)
         coverage = (len(tokens) / max(len(name.split()), len(tokens))) ** 0.3
-        score = quality * coverage * (1.0 if name == " ".join(tokens) else 0.95)
+        score = quality / len(tokens) * coverage * (1.0 if name == " ".join(tokens) else 0.95)
         topic_id = index.name_topics[position]
         scores[topic_id] = max(scores.get(topic_id, 0), score)
     return scores
@@ -89,10 +90,10 @@ def _fts_query(query: str, joiner: str) -> str:
 def _section_rows_sqlite(query: str, limit: int, statuses: list[str]) -> list[tuple[int, float]]:
     marks = ", ".join(["%s"] * len(statuses))
     sql = f"""
-        SELECT f.rowid, -bm25(library_section_fts, 3.0, 1.0) FROM library_section_fts f
+        SELECT f.rowid, -f.rank FROM library_section_fts f
         JOIN library_section s ON s.id = f.rowid
-        WHERE library_section_fts MATCH %s AND s.status IN ({marks})
-        ORDER BY bm25(library_section_fts, 3.0, 1.0) LIMIT %s"""  # noqa: S608 (placeholders only)
+        WHERE library_section_fts MATCH %s AND f.rank MATCH 'bm25(3.0, 1.0)' AND s.status IN ({marks})
+        ORDER BY f.rank LIMIT %s"""  # noqa: S608 (placeholders only)
     rows: list = []
     with connection.cursor() as cursor:
         for joiner in (" ", " OR "):  # all words first; any word when none has them all

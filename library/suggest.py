@@ -2,6 +2,7 @@
 sections to answer it with, ranked. The one service behind the desk and `manage.py suggest`.
 """
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -12,6 +13,11 @@ from library.name_index import STOPWORDS, NameIndex, name_index
 from library.search import search_sections
 
 MAX_WINDOW = 10  # words in the longest name we look for
+MAX_OPTIONS = 2  # readings tried per word
+MAX_READINGS = 16  # readings tried per run of words
+UNKNOWN_WORD = 0.9  # how sure a reading of an unknown word as itself is
+LONG_WORD = 7  # a single word must be this long to be read with a typo
+SURE = 0.85  # and this close
 SHORT_NAME = 5  # a single word shorter than this names a topic only when typed in capitals
 KIND_WEIGHT = 1.0  # a section of a kind the question asks for
 OVERVIEW_WEIGHT = 0.8  # the overview, always offered
@@ -43,15 +49,17 @@ class _Word:
     text: str  # as typed
     start: int
     end: int
-    best: tuple[str, float] | None  # the known word it most likely is, and how sure
+    options: list[tuple[str, float]]  # the known words it may be, and how sure, likeliest first
 
 
 def _words(index: NameIndex, question: str) -> list[_Word]:
     ascii_text = unicodedata.normalize("NFKD", question).encode("ascii", "ignore").decode()
     words = []
     for match in re.finditer(r"[A-Za-z0-9]+", ascii_text):
-        similar = index.similar(match.group(0).lower())
-        words.append(_Word(match.group(0), match.start(), match.end(), similar[0] if similar else None))
+        lowered = match.group(0).lower()
+        # An unknown word may still be part of a name spelled without its spaces or hyphens.
+        options = index.similar(lowered)[:MAX_OPTIONS] or [(lowered, UNKNOWN_WORD)]
+        words.append(_Word(match.group(0), match.start(), match.end(), options))
     return words
 
 
@@ -64,6 +72,21 @@ def _plausible(window: list[_Word]) -> bool:
     return len(window) > 1 or len(window[0].text) >= SHORT_NAME
 
 
+def _lookup(index: NameIndex, window: list[_Word]) -> tuple[list[int], float]:
+    """The topics the best reading of these words names (each word read as one of its options)."""
+    best: tuple[list[int], float] = ([], 0.0)
+    for reading in itertools.islice(itertools.product(*(w.options for w in window)), MAX_READINGS):
+        tokens = [token for token, _ in reading]
+        # "Acro-renalmandibular": the same letters, spaced otherwise.
+        topic_ids = index.exact.get(" ".join(tokens)) or index.compact.get("".join(tokens))
+        score = sum(s for _, s in reading) / len(reading)
+        if len(window) == 1 and score < 1 and (len(window[0].text) < LONG_WORD or score < SURE):
+            continue  # one short word read loosely: "causes" is not "CASS"
+        if topic_ids and score > best[1]:
+            best = (topic_ids, score)
+    return best
+
+
 def find_topics(index: NameIndex, question: str) -> tuple[list[tuple[int, float]], list[tuple[int, int]]]:
     """Topic ids named in the question, longest names first, and the spans they cover."""
     words = _words(index, question)
@@ -73,12 +96,11 @@ def find_topics(index: NameIndex, question: str) -> tuple[list[tuple[int, float]
     for size in range(min(MAX_WINDOW, index.longest, len(words)), 0, -1):
         for start in range(len(words) - size + 1):
             window = words[start : start + size]
-            if any(used[start : start + size]) or any(w.best is None for w in window) or not _plausible(window):
+            if any(used[start : start + size]) or not _plausible(window):
                 continue
-            topic_ids = index.exact.get(" ".join(w.best[0] for w in window))
+            topic_ids, score = _lookup(index, window)
             if not topic_ids:
                 continue
-            score = sum(w.best[1] for w in window) / size
             for topic_id in topic_ids:
                 found[topic_id] = max(found.get(topic_id, 0), score)
             used[start : start + size] = [True] * size
@@ -109,6 +131,12 @@ def rank_sections(topics: list[tuple[Topic, float]], kinds: list[str]) -> list[t
     return sorted(ranked, key=lambda item: (-item[1], item[0].topic.name, item[0].pk))
 
 
+def _keywords(question: str, count: int = 5) -> str:
+    """The longest uncommon words: enough to find sections by their text, and quick to search."""
+    words = [w for w in re.findall(r"\w+", question.lower()) if w not in STOPWORDS]
+    return " ".join(sorted(dict.fromkeys(words), key=len, reverse=True)[:count])
+
+
 def suggest(question: str, limit: int = 10) -> Suggestion:
     """Topics named (typos tolerated), kinds asked for, and the published sections to use, ranked."""
     question = (question or "").strip()
@@ -125,7 +153,7 @@ def suggest(question: str, limit: int = 10) -> Suggestion:
         chosen = sections[:limit]
         chosen += [item for item in overviews if item not in chosen]
     else:
-        found = search_sections(question, limit) if question else []
+        found = search_sections(_keywords(question), limit) if question else []
         chosen = [(s, score * (TEXT_WEIGHT + 0.5 * (s.kind in kinds))) for s, score in found]
         chosen.sort(key=lambda item: -item[1])
     return Suggestion(question=question, topics=topics, kinds=kinds, sections=chosen)

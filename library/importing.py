@@ -136,7 +136,7 @@ def import_page(page: Page) -> Counts:
     return counts
 
 
-def _merge(current: list, new: list) -> list:
+def merge_unique(current: list, new: list) -> list:
     return list(dict.fromkeys([*(current or []), *new]))
 
 
@@ -146,14 +146,14 @@ def import_document(doc: Document) -> Counts:
     topic = Topic.objects.filter(gard_id=doc.gard_id).first()
     if topic is None:
         topic = Topic.objects.create(name=doc.name, gard_id=doc.gard_id,
-                                     synonyms=_merge([], [s for s in doc.synonyms if s != doc.name]),
-                                     umls_cuis=_merge([], doc.umls_cuis))
+                                     synonyms=merge_unique([], [s for s in doc.synonyms if s != doc.name]),
+                                     umls_cuis=merge_unique([], doc.umls_cuis))
         counts.topics += 1
     else:
         # Known under another name already: this document's name becomes a synonym.
         names = [doc.name, *doc.synonyms]
-        wanted = {"synonyms": _merge(topic.synonyms, [s for s in names if s != topic.name]),
-                  "umls_cuis": _merge(topic.umls_cuis, doc.umls_cuis)}
+        wanted = {"synonyms": merge_unique(topic.synonyms, [s for s in names if s != topic.name]),
+                  "umls_cuis": merge_unique(topic.umls_cuis, doc.umls_cuis)}
         changed = [name for name, value in wanted.items() if getattr(topic, name) != value]
         for name in changed:
             setattr(topic, name, wanted[name])

@@ -133,3 +133,24 @@ def test_it_offers_the_downloads_on_the_inquiry(alice, login):
     page = login(alice).get(reply.inquiry.get_absolute_url()).content.decode()
     for fmt in ("pdf", "eml", "html"):
         assert reverse("deliveries:export", args=[reply.pk, fmt]) in page
+
+
+@pytest.mark.parametrize("user", ["charlie", "lee"])
+def test_it_keeps_the_archive_from_people_without_a_role(user, alice, login, request):
+    delivery = sent_delivery(alice)
+    client = login(request.getfixturevalue(user))
+    assert client.get(reverse("deliveries:archive", args=[delivery.pk, "eml"])).status_code == 403
+    assert client.post(reverse("deliveries:retry", args=[delivery.pk])).status_code == 403
+    assert not InquiryEvent.objects.filter(action="delivery.downloaded").exists()
+
+
+def test_it_sends_the_html_that_the_download_shows(alice, login):
+    import email
+    from email import policy
+
+    reply = small_reply(alice)
+    client = login(alice)
+    html = client.get(reverse("deliveries:export", args=[reply.pk, "html"])).content.decode()
+    eml = client.get(reverse("deliveries:export", args=[reply.pk, "eml"])).content
+    message = email.message_from_bytes(eml, policy=policy.default)
+    assert message.get_body(("html",)).get_content() == html

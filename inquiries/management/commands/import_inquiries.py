@@ -18,7 +18,10 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, **options):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
-        rows, errors = check_file(file)
+        try:
+            rows, errors = check_file(file)
+        except UnicodeDecodeError as error:
+            raise CommandError(f"{file}: expected a UTF-8 text file ({error.reason} at byte {error.start})") from None
         if errors:
             for line, reason in errors:
                 self.stderr.write(f"{file}:{line}: {reason}")

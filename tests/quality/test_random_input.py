@@ -221,3 +221,59 @@ def test_it_does_not_read_local_files_through_xml_entities():
     run_importer("import_medquad", XXE, ".xml")
     assert not Topic.objects.filter(name__contains="root:").exists()
     assert not Section.objects.filter(body__contains="root:").exists()
+
+
+# --- import_inquiries ---------------------------------------------------------------------------
+
+CSV_HEADER = "name,email,question,received_at,channel,topic,status\n"
+CSV_ROW = ('Pat Doe,pat@example.org,"What causes scleromyxedema, and how is it treated?",'
+           '2026-01-05T10:00:00,email,,new\n')
+JSONL_ROW = ('{"name": "Pat Doe", "email": "pat@example.org", "question": "What causes scleromyxedema?", '
+             '"received_at": "2026-01-05T10:00:00+00:00", "channel": "phone", "status": "sent"}\n')
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=40),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=6,
+)
+FIELD_NAMES = ["name", "email", "question", "received_at", "channel", "topic", "status", "sent_at", "phone",
+               "country", "language", "condition"]
+
+
+@st.composite
+def json_lines(draw) -> str:
+    """JSON Lines whose records have random values (or keys) in place of some good ones."""
+    import json
+
+    lines = []
+    for _ in range(draw(st.integers(1, 4))):
+        record = json.loads(JSONL_ROW)
+        for name in draw(st.lists(st.sampled_from(FIELD_NAMES), max_size=3, unique=True)):
+            record[name] = draw(json_values)
+        lines.append(json.dumps(record))
+    return "\n".join(lines) + "\n"
+
+
+csv_text = CSV_HEADER + CSV_ROW * 3
+inquiry_files = st.one_of(
+    st.tuples(mutated_chars(csv_text), st.just(".csv")),
+    st.tuples(mutated_lines(csv_text), st.just(".csv")),
+    st.tuples(json_lines(), st.just(".jsonl")),
+    st.tuples(mutated_chars(JSONL_ROW * 2), st.just(".jsonl")),
+    st.tuples(st.text(max_size=300), st.sampled_from([".csv", ".jsonl"])),
+    st.tuples(st.binary(max_size=100), st.sampled_from([".csv", ".jsonl"])),
+)
+
+
+@fast
+@given(case=inquiry_files)
+@example(case=("", ".csv"))
+@example(case=(CSV_HEADER, ".csv"))
+@example(case=(CSV_HEADER + CSV_ROW.replace("2026-01-05T10:00:00", "2026-02-30T10:00:00"), ".csv"))
+@example(case=(CSV_HEADER + CSV_ROW.replace("pat@example.org", "pat\r\n@example.org"), ".csv"))
+@example(case=(JSONL_ROW.replace('"phone"', '"pigeon"'), ".jsonl"))
+@example(case=(JSONL_ROW.replace('"Pat Doe"', '"Pat\\u0000Doe"'), ".jsonl"))
+@example(case=(JSONL_ROW.replace('"sent"', '"closed_no_reply"') + "[1, 2]\n", ".jsonl"))
+@example(case=(b"\xff\xfename,email\n", ".csv"))
+def test_it_never_fails_on_random_inquiry_files(case):
+    content, suffix = case
+    run_importer("import_inquiries", content, suffix)

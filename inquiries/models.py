@@ -37,6 +37,8 @@ class Requester(models.Model):
 
 
 INQUIRY_STATUSES = ["new", "assigned", "drafting", "in_review", "ready", "sent", "closed", "waiting", "closed_no_reply"]
+# Not yet answered or closed: someone still has work to do.
+OPEN_STATUSES = ["new", "assigned", "drafting", "in_review", "ready", "waiting"]
 
 
 class Inquiry(models.Model):
@@ -84,6 +86,17 @@ class Inquiry(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by the database from `status`, so the desk's open-work queries read one small
+    # index range instead of every inquiry ever received.
+    unfinished = models.GeneratedField(
+        expression=models.Case(
+            models.When(status__in=OPEN_STATUSES, then=models.Value(True)),
+            default=models.Value(False),
+            output_field=models.BooleanField(),
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -94,6 +107,8 @@ class Inquiry(models.Model):
             # Covers the dashboard's answered-per-week and turnaround queries without table reads.
             models.Index(fields=["sent_at", "received_at"], name="inquiry_sent_received_idx"),
             models.Index(fields=["due_date", "id"], name="inquiry_due_id_idx"),
+            # Covers every open-work count and list of the dashboard.
+            models.Index(fields=["unfinished", "due_date", "assignee", "status"], name="inquiry_open_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=INQUIRY_STATUSES), name="inquiry_status_valid"),

@@ -1,19 +1,11 @@
 import time
 
 import pytest
-from django.core.cache import cache
 
 from inquiries.forms import fill_token
 from inquiries.models import Inquiry, InquiryEvent, Requester
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def clear_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def payload(**overrides):

@@ -252,3 +252,13 @@ def test_it_detects_every_payload_once_rendered_without_care():
     for payload in PAYLOADS:
         raw = payload.replace("{{7*7}}", "49")
         assert live_markup(raw) or live_markup(markdown.markdown(raw)), payload
+
+
+def test_it_sanitises_hostile_library_text_on_the_library_pages(login, lee, alice, hostile_library):
+    desk = login(alice)
+    topic = hostile_library.topic
+    assert_no_live_markup(desk.get(f"/desk/library/topics/{topic.pk}/"), "library topic page")
+    assert_no_live_markup(desk.get("/desk/library/", {"q": "Scleromyxedema"}), "library search")
+    assert_no_live_markup(desk.get("/desk/library/", {"q": SHORT}), "library search for a payload")
+    response = desk.get("/desk/library/suggest.json", {"q": f"What causes scleromyxedema? {SHORT}"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"

@@ -89,4 +89,4 @@ def test_it_uses_pg_trgm_and_full_text_indexes_on_postgresql(library):
         assert cursor.fetchone()
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename IN ('library_topic', 'library_section')")
         indexes = {row[0] for row in cursor.fetchall()}
-    assert {"library_topic_names_trgm", "library_section_fts"} <= indexes
+    assert {"library_topic_names_trgm", "library_section_search_vector"} <= indexes

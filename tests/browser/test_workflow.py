@@ -156,4 +156,7 @@ def test_it_answers_a_question_from_the_public_form_to_the_sent_letter(session, 
     pdf_link = page.locator("#deliveries a:text-is('PDF')").first
     response = page.request.get(pdf_link.get_attribute("href"))
     assert response.ok and response.body().startswith(b"%PDF")
+    page.reload()
+    downloaded = page.locator("#timeline li", has_text="delivery.downloaded")
+    assert "kind: pdf" in downloaded.inner_text() and delivery.pdf_sha256 in downloaded.inner_text()
     assert not [e for e in desk.errors + public.errors + reviewer.errors if "Content Security Policy" in e]

@@ -55,7 +55,8 @@ def test_it_sends_the_security_headers_on_public_pages(client, path):
 
 
 def test_it_sends_the_security_headers_on_desk_pages(login, alice):
-    response = login(alice).get("/desk/", follow=True)
+    response = login(alice).get("/desk/")
+    assert response.status_code == 200
     assert_secure_headers(response)
 
 
@@ -185,3 +186,21 @@ def test_it_turns_on_secure_cookies_hsts_ssl_redirect_and_the_proxy_header_in_pr
     assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
     assert values["X_FRAME_OPTIONS"] == "DENY"
     assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_it_redirects_to_https_and_sends_hsts_and_secure_cookies_with_production_values(client, alice, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    response = client.get("/accounts/login/")
+    assert response.status_code == 301 and response["Location"] == "https://testserver/accounts/login/"
+    behind_proxy = {"HTTP_X_FORWARDED_PROTO": "https"}
+    response = client.get("/accounts/login/", **behind_proxy)
+    assert response.status_code == 200
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert response.cookies[settings.CSRF_COOKIE_NAME]["secure"]
+    response = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD}, **behind_proxy)
+    assert response.status_code == 302
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["secure"]

@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from lib import roles
+from library.suggest import suggest
 
 from .models import Inquiry, InquiryAttachment, InquiryEvent, ReferenceCounter, Requester
 from .workflow import IllegalTransition, inquiry_transition, record_event
@@ -82,10 +83,6 @@ def due_date_for(received_at: dt.datetime) -> dt.date:
 
 def suggested_topics(text: str, limit: int = 5) -> list:
     """The topics the question names, as the library's suggestions rank them."""
-    try:
-        from library.suggest import suggest
-    except ImportError:  # until the library's suggestions land
-        return []
     return [topic for topic, _score in suggest(text).topics[:limit]]
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.forms import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .forms import FILL_SALT, AskForm, fill_token
@@ -61,7 +62,7 @@ def ask(request: HttpRequest) -> HttpResponse:
             status = 400
     else:
         form = AskForm(initial={"language": request.LANGUAGE_CODE})
-    context = {"form": form, "started_token": _started_token(request)}
+    context = {"form": form, "started_token": _started_token(request), "topic_autocomplete_url": reverse("ask:topics")}
     return render(request, "inquiries/ask.html", context, status=status)
 
 

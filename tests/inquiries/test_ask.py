@@ -161,3 +161,15 @@ def test_it_does_not_count_rejected_attempts_against_the_limit(client, settings)
     post(client, question="short")
     post(client, question="short")
     assert post(client).status_code == 302
+
+
+def test_it_suggests_topic_names_as_you_type(client):
+    from library.models import Topic
+
+    Topic.objects.create(name="Scleromyxedema")
+    page = client.get("/ask/")
+    assert b'src="/static/inquiries/ask.js"' in page.content
+    assert b'data-url="/ask/topics/"' in page.content
+    response = client.get("/ask/topics/?q=sclero")
+    assert response.status_code == 200
+    assert "Scleromyxedema" in response.json()["topics"]

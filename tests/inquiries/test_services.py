@@ -184,3 +184,13 @@ def test_it_marks_overdue_open_inquiries_only():
     assert make_inquiry(received_at=past).is_overdue
     assert not make_inquiry(received_at=past, status=S.SENT).is_overdue
     assert not make_inquiry().is_overdue
+
+
+def test_it_links_the_topics_the_question_names():
+    from library.models import Topic
+
+    topic = Topic.objects.create(name="Scleromyxedema")
+    Topic.objects.create(name="Marfan syndrome")
+    inquiry = create(question="What causes scleromyxedema and how is it treated?")
+    assert list(inquiry.topics.all()) == [topic]
+    assert inquiry.events.get().data["topics"] == ["Scleromyxedema"]

@@ -1,7 +1,9 @@
 """axe-core in Chromium: no serious or critical violations on the pages people use most.
 
-The public form (in English and Spanish), the queue, the composer, the letter preview (the
-composer's preview pane, and the letter as the emailed/downloaded HTML document).
+The public form (in English and Spanish, and with its errors), the queue, the composer, the
+letter preview (the composer's preview pane, and the letter as the emailed/downloaded HTML
+document), and the other desk pages a specialist opens every day. And the public form by
+keyboard alone.
 axe-core comes from npm (package.json; `make setup` installs it).
 """
 
@@ -67,5 +69,42 @@ def test_it_has_no_serious_accessibility_violations(session, drafted):
     desk.screenshot("a11y-letter-document")
     found["letter document (HTML export, email)"] = desk.axe()
 
+    for name, url in {
+        "login": "/accounts/login/",
+        "dashboard": "/desk/",
+        "inquiry detail": f"/desk/inquiries/{drafted.inquiry_id}/",
+        "block editor": f"/desk/replies/{drafted.pk}/blocks/{drafted.blocks.first().pk}/edit/",
+        "library search": "/desk/library/?q=scleromyxedema",
+        "library topic": f"/desk/library/topics/{drafted.inquiry.topics.first().pk}/",
+        "new inquiry (staff entry)": "/desk/inquiries/new/",
+    }.items():
+        desk.page.goto(url)
+        found[name] = desk.axe()
+
     found = {page: violations for page, violations in found.items() if violations}
     assert not found, "serious or critical accessibility violations:\n" + report(found)
+
+
+def test_it_lets_a_keyboard_user_ask_a_question(session, example_library, desk_settings):
+    from inquiries.models import Inquiry
+
+    public = session("keyboard")
+    page = public.page
+    page.goto("/ask/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    typed = {"id_name": "Kim Lee", "id_email": "kim@example.org",
+             "id_question": "Is scleromyxedema inherited, and could my children get it?"}
+    for _ in range(40):  # Tab through the form, typing into the fields we know, until the submit button
+        page.keyboard.press("Tab")
+        focused = page.evaluate("[document.activeElement.id, document.activeElement.textContent.trim()]")
+        if focused[0] in typed:
+            page.keyboard.type(typed.pop(focused[0]))
+        if focused[1] == "Send my question":
+            break
+    assert not typed, f"never reached by Tab: {typed}"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/ask/thanks/**")
+    assert Inquiry.objects.get().requester.name == "Kim Lee"

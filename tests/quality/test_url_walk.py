@@ -56,6 +56,7 @@ PAGES: dict[str, Page] = {
     "home": Page(get=PUBLIC, post=PUBLIC, ok=(302,)),
     "ask:form": Page(get=PUBLIC, post=PUBLIC),
     "ask:thanks": Page(get=PUBLIC, post=PUBLIC, params={"token": "thanks_token"}),
+    "ask:topics": Page(get=PUBLIC),  # topic names only, for the condition field's suggestions
     "login": Page(get=PUBLIC, post=PUBLIC),
     "logout": Page(post=PUBLIC),
     "set_language": Page(get=PUBLIC, post=PUBLIC, ok=(204, 302)),

@@ -299,8 +299,11 @@ def chart_geometry(weeks: list, peak: int) -> dict:
 
 
 def _filtered(request: HttpRequest) -> InquiryFilter:
+    """The queue's filters; without a status choice it shows the open inquiries."""
+    data = request.GET.copy()
+    data.setdefault("status", "open")
     queryset = Inquiry.objects.order_by("due_date", "id")
-    return InquiryFilter(request.GET or None, queryset=queryset, request=request)
+    return InquiryFilter(data, queryset=queryset, request=request)
 
 
 @staff_required

@@ -14,7 +14,10 @@ def run_import(command: BaseCommand, paths: Iterable[Path], load: Callable[[str]
     total, failures = Counts(), []
     for path in paths:
         try:
-            total.add(load(path.read_text(encoding="utf-8")))
+            text = path.read_text(encoding="utf-8")
+            if "\x00" in text:  # PostgreSQL refuses NUL in text; SQLite would store it
+                raise PageError(text.count("\n", 0, text.index("\x00")) + 1, "text without NUL characters")
+            total.add(load(text))
         except PageError as error:
             failures.append(f"{path}:{error.line}: expected {error.expected}")
         except (OSError, UnicodeDecodeError) as error:

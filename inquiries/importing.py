@@ -162,6 +162,9 @@ def check_file(path: Path) -> tuple[list[Row], list[tuple[int, str]]]:
     topics_by_name = {name.lower(): pk for pk, name in Topic.objects.values_list("pk", "name").order_by("-pk")}
     rows, errors = [], []
     for line, record in read_records(path):
+        if any(isinstance(value, str) and "\x00" in value for value in record.values()):
+            errors.append((line, "a NUL character in the row (PostgreSQL cannot store it)"))
+            continue
         try:
             rows.append(parse_row(line, record, topics_by_name))
         except RowError as error:

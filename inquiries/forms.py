@@ -105,7 +105,8 @@ class StaffInquiryForm(forms.Form):
 
     channel = forms.ChoiceField(choices=CHANNELS)
     received_at = forms.DateTimeField(
-        initial=timezone.now, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        initial=timezone.now,
+        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
     )
     name = forms.CharField(max_length=200)
     email = forms.EmailField(max_length=254, required=False)

@@ -68,3 +68,21 @@ def test_it_refuses_other_roles(client, login, lee, charlie):
 
 def test_it_refuses_put(login, alice):
     assert login(alice).put("/desk/inquiries/new/").status_code == 405
+
+
+def test_it_renders_the_received_date_for_a_datetime_local_input(login, alice):
+    body = login(alice).get("/desk/inquiries/new/").content.decode()
+    assert 'type="datetime-local"' in body
+    assert timezone.localtime().strftime('value="%Y-%m-%dT') in body
+
+
+def test_it_lists_inquiries_in_the_admin(client, db):
+    from django.contrib.auth.models import User
+
+    from .factories import make_inquiry
+
+    inquiry = make_inquiry()
+    admin = User.objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    assert inquiry.reference.encode() in client.get("/admin/inquiries/inquiry/").content
+    assert client.get(f"/admin/inquiries/inquiry/{inquiry.pk}/change/").status_code == 200

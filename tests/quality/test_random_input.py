@@ -183,6 +183,7 @@ gard_inputs = st.one_of(mutated_lines(gard_text), mutated_chars(gard_text), st.t
 @example(content=gard_text.replace("Last updated: 9/29/2016", "Last updated: 99/99/99999", 1))
 @example(content=gard_text.replace("[1][2]", "[99][0]", 1))
 @example(content=b"\xff\xfe\x00bad")
+@example(content=gard_text.replace("Hoarseness", "Hoarse\x00ness"))  # PostgreSQL cannot store NUL
 def test_it_never_fails_on_random_gard_pages(content):
     run_importer("import_gard", content, ".txt")
 

@@ -15,6 +15,7 @@ from .models import Inquiry, Requester
 FILL_SALT = "inquiries.ask.started"
 QUESTION_MIN = 20
 QUESTION_MAX = 5000
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 
 ROLE_CHOICES = [
     ("patient", _("Patient")),
@@ -127,6 +128,12 @@ class StaffInquiryForm(forms.Form):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
+
+    def clean_attachment(self):
+        upload = self.cleaned_data["attachment"]
+        if upload and upload.size > ATTACHMENT_MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 20 MB.", code="too_large")
+        return upload
 
 
 class NoteForm(forms.Form):

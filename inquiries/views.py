@@ -116,10 +116,7 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = _get_inquiry(request, pk, act=True)
     try:
         services.inquiry_take(inquiry=inquiry, by=request.user)
-    except services.AlreadyTaken as error:
-        messages.error(request, str(error))
-        return _back(inquiry)
-    except IllegalTransition as error:
+    except (services.AlreadyTaken, IllegalTransition) as error:
         messages.error(request, str(error))
         return _back(inquiry)
     messages.success(request, f"You have taken {inquiry.reference}.")

@@ -86,3 +86,11 @@ def test_it_lists_inquiries_in_the_admin(client, db):
     client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
     assert inquiry.reference.encode() in client.get("/admin/inquiries/inquiry/").content
     assert client.get(f"/admin/inquiries/inquiry/{inquiry.pk}/change/").status_code == 200
+
+
+def test_it_refuses_an_attachment_over_20_mb(login, alice, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    big = SimpleUploadedFile("scan.pdf", b"x" * (20 * 1024 * 1024 + 1), content_type="application/pdf")
+    response = login(alice).post("/desk/inquiries/new/", payload(attachment=big))
+    assert response.context["form"].errors.as_data()["attachment"][0].code == "too_large"
+    assert not Inquiry.objects.exists()

@@ -58,7 +58,10 @@ class AskForm(forms.Form):
     )
     # Spam traps: a field people never see, and the signed time the form was shown.
     website = forms.CharField(required=False, label=_("Leave this field empty"))
-    started = forms.CharField(widget=forms.HiddenInput)
+    started = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("The form has expired. Please submit it again.")},
+    )
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

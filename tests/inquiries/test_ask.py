@@ -50,6 +50,14 @@ def test_it_shows_the_form_without_login(client):
 def test_it_shows_the_form_in_spanish(client):
     response = client.get("/ask/", HTTP_ACCEPT_LANGUAGE="es")
     assert b"Haga una pregunta" in response.content
+    assert b"Cambiar idioma" in response.content
+    assert "¿Quién pregunta?".encode() in response.content
+
+
+def test_it_explains_a_missing_start_time(client):
+    response = post(client, started="")
+    assert b"The form has expired" in response.content
+    assert_nothing_stored()
 
 
 def test_it_switches_language(client):

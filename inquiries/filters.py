@@ -29,8 +29,9 @@ class InquiryFilter(django_filters.FilterSet):
     )
     o = django_filters.OrderingFilter(
         fields=(("due_date", "due"), ("received_at", "received"), ("reference", "reference"), ("status", "status")),
+        field_labels={"due_date": "Due date", "received_at": "Received", "reference": "Reference", "status": "Status"},
         label="Sort by",
-        empty_label="Due date",
+        empty_label="Due date (default)",
     )
 
     class Meta:

@@ -53,3 +53,30 @@ def test_it_gives_a_contested_inquiry_to_exactly_one_specialist():
     assert inquiry.assignee.username == winners[0]
     assert inquiry.status == Inquiry.Status.ASSIGNED
     assert InquiryEvent.objects.filter(inquiry=inquiry, action="inquiry.assigned").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_it_numbers_simultaneous_inquiries_without_gaps_or_repeats():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks")
+    from inquiries.services import inquiry_create
+
+    barrier = threading.Barrier(TAKERS)
+    references = []
+
+    def create(i):
+        try:
+            barrier.wait(timeout=10)
+            inquiry = inquiry_create(name=f"Person {i}", email=f"p{i}@example.org", question="A question of ours?")
+            references.append(inquiry.reference)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create, args=(i,)) for i in range(TAKERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    numbers = sorted(int(reference.rsplit("-", 1)[1]) for reference in references)
+    assert numbers == list(range(1, TAKERS + 1))

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from .forms import FILL_SALT, AskForm, fill_token
 from .models import Inquiry
@@ -37,31 +38,27 @@ def rate_count(request: HttpRequest) -> None:
         cache.set(key, 1, RATE_WINDOW)
 
 
+@require_http_methods(["GET", "POST"])
 def ask(request: HttpRequest) -> HttpResponse:
-    status = 200
-    if request.method == "POST":
-        form = AskForm(request.POST)
-        if rate_limited(request):
-            form.is_valid()
-            form.add_error(
-                None,
-                ValidationError(
-                    _("Too many questions from your network in the last hour. Please try again later."),
-                    code="rate_limited",
-                ),
-            )
-            status = 429
-        elif form.is_valid():
-            rate_count(request)
-            data = {k: v for k, v in form.cleaned_data.items() if k not in ("website", "started")}
-            inquiry = inquiry_create(channel=Inquiry.Channel.WEB, **data)
-            transaction.on_commit(lambda: send_confirmation.enqueue(inquiry.pk))
-            token = signing.dumps(inquiry.pk, salt=THANKS_SALT)
-            return redirect("ask:thanks", token=token)
-        else:
-            status = 400
-    else:
-        form = AskForm(initial={"language": request.LANGUAGE_CODE})
+    if request.method == "GET":
+        return _ask_page(request, AskForm(initial={"language": request.LANGUAGE_CODE}))
+    form = AskForm(request.POST)
+    if rate_limited(request):
+        form.is_valid()
+        message = _("Too many questions from your network in the last hour. Please try again later.")
+        form.add_error(None, ValidationError(message, code="rate_limited"))
+        return _ask_page(request, form, status=429)
+    if not form.is_valid():
+        return _ask_page(request, form, status=400)
+    rate_count(request)
+    data = {k: v for k, v in form.cleaned_data.items() if k not in ("website", "started")}
+    inquiry = inquiry_create(channel=Inquiry.Channel.WEB, **data)
+    # The confirmation goes out through the task backend, once the inquiry is committed.
+    transaction.on_commit(lambda: send_confirmation.enqueue(inquiry.pk))
+    return redirect("ask:thanks", token=signing.dumps(inquiry.pk, salt=THANKS_SALT))
+
+
+def _ask_page(request: HttpRequest, form: AskForm, status: int = 200) -> HttpResponse:
     context = {"form": form, "started_token": _started_token(request), "topic_autocomplete_url": reverse("ask:topics")}
     return render(request, "inquiries/ask.html", context, status=status)
 

@@ -181,3 +181,8 @@ def test_it_suggests_topic_names_as_you_type(client):
     response = client.get("/ask/topics/?q=sclero")
     assert response.status_code == 200
     assert "Scleromyxedema" in response.json()["topics"]
+
+
+def test_it_refuses_other_methods(client):
+    assert client.put("/ask/").status_code == 405
+    assert not Inquiry.objects.exists()

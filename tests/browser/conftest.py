@@ -77,11 +77,11 @@ class Session:
         self.page.goto("/accounts/login/")
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", password)
-        self.page.click("main button[type=submit]")
+        self.page.click("main form[method=post] button[type=submit]")
         self.page.wait_for_url("**/desk/")
 
     def log_out(self) -> None:
-        self.page.click("header button:text('Log out')")
+        self.page.click("form[action$='/accounts/logout/'] button")
         self.page.wait_for_url("**/accounts/login/")
 
     def axe(self, context: str | None = None) -> list[dict]:

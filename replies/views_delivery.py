@@ -57,8 +57,11 @@ def _attachment(data: bytes, content_type: str, filename: str) -> HttpResponse:
 def send(request: HttpRequest, reply_pk: int) -> HttpResponse:
     """GET (or the composer's "Send…" button): choose how; POST with a method: queue it."""
     reply = _get_reply(request, reply_pk, send=True)
-    form = SendForm(request.POST if "method" in request.POST else None, reply=reply,
-                    initial={"confirm_stale": request.POST.get("confirm_stale") == "1"})
+    form = SendForm(
+        request.POST if "method" in request.POST else None,
+        reply=reply,
+        initial={"confirm_stale": request.POST.get("confirm_stale") == "1"},
+    )
     if not form.is_valid():
         context = {"reply": reply, "form": form, "stale": deliveries.stale_headings(reply)}
         return render(request, "replies/send.html", context)

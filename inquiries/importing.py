@@ -81,11 +81,14 @@ def _csv_rows(handle) -> Iterator[tuple[int, dict]]:
     if missing:
         yield 1, {"__error__": f"missing column(s): {', '.join(missing)}"}
         return
+    start = reader.line_num + 1
     for record in reader:
+        # A quoted value may span lines: report the line the row starts on.
+        line, start = start, reader.line_num + 1
         if None in record:
-            yield reader.line_num, {"__error__": "more values than columns"}
+            yield line, {"__error__": "more values than columns"}
             continue
-        yield reader.line_num, record
+        yield line, record
 
 
 def _text(record: dict, name: str, max_length: int, required: bool = False) -> str:

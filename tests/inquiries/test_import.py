@@ -120,6 +120,18 @@ def test_it_names_the_line_and_the_reason(tmp_path, capsys):
     assert not Inquiry.objects.exists()
 
 
+def test_it_reports_the_first_line_of_a_multi_line_row(tmp_path, capsys):
+    path = tmp_path / "multi.csv"
+    path.write_text(
+        "name,email,question,received_at,channel\n"
+        'Ann,a@example.org,"Two\nlines",2025-01-01,web\n'
+        "Bo,bad-email,Q?,2025-01-01,web\n"
+    )
+    with pytest.raises(CommandError):
+        call_command("import_inquiries", str(path))
+    assert f"{path}:4: email" in capsys.readouterr().err
+
+
 def test_it_reports_missing_columns(tmp_path):
     with pytest.raises(CommandError):
         run(tmp_path, "name,question\nAnn,Q?\n")

@@ -25,7 +25,7 @@ from .workflow import IllegalTransition, inquiry_transition, record_event
 
 S = Inquiry.Status
 CLOSED_STATUSES = (S.CLOSED, S.CLOSED_WITHOUT_REPLY)
-TAKEABLE_STATUSES = (S.NEW, S.WAITING, S.CLOSED, S.CLOSED_WITHOUT_REPLY)
+TAKEABLE_STATUSES = (S.NEW, S.WAITING)
 
 
 class AlreadyTaken(Exception):
@@ -202,6 +202,22 @@ def _holder(inquiry_id: int) -> AbstractBaseUser | None:
     return row.assignee
 
 
+def _give(*, inquiry: Inquiry, locked: Inquiry, to_user: AbstractBaseUser, by, data: dict) -> Inquiry:
+    """Make `to_user` the holder. A new (or closed: reopened) inquiry moves to assigned; one
+    further along keeps its status and only changes hands. Call inside the lock's transaction."""
+    if locked.status in (S.NEW, *CLOSED_STATUSES):
+        return inquiry_transition(
+            inquiry=inquiry, to=S.ASSIGNED, by=by, action="inquiry.assigned", data=data, assignee=to_user
+        )
+    locked.assignee = to_user
+    locked.save(update_fields=["assignee", "updated_at"])
+    record_event(
+        inquiry=locked, action="inquiry.assigned", by=by, from_status=locked.status, to_status=locked.status, data=data
+    )
+    inquiry.assignee = to_user
+    return inquiry
+
+
 def inquiry_take(*, inquiry: Inquiry, by: AbstractBaseUser) -> Inquiry:
     """`by` claims an unassigned inquiry. Of two simultaneous takers exactly one wins;
     the other gets AlreadyTaken naming the holder."""
@@ -209,22 +225,17 @@ def inquiry_take(*, inquiry: Inquiry, by: AbstractBaseUser) -> Inquiry:
         raise NotAllowed("Only specialists can take inquiries.")
     with transaction.atomic():
         # PostgreSQL: the row lock makes the second taker wait here, then see the owner.
-        locked = Inquiry.objects.select_for_update().only("id", "assignee", "status").get(pk=inquiry.pk)
+        locked = Inquiry.objects.select_for_update().only("id", "reference", "assignee", "status").get(pk=inquiry.pk)
         if locked.assignee_id is not None:
             raise AlreadyTaken(inquiry, _holder(inquiry.pk))
+        if locked.status not in TAKEABLE_STATUSES:
+            raise IllegalTransition(locked, S.ASSIGNED)
         # SQLite (no row locks): the conditional update is the claim; only one can match.
         claimed = Inquiry.objects.filter(pk=inquiry.pk, assignee__isnull=True).update(assignee=by)
         if not claimed:
             raise AlreadyTaken(inquiry, _holder(inquiry.pk))
-        inquiry_transition(
-            inquiry=inquiry,
-            to=S.ASSIGNED,
-            by=by,
-            action="inquiry.assigned",
-            data={"assignee": by.get_username(), "taken": True},
-            assignee=by,
-        )
-    return inquiry
+        data = {"assignee": by.get_username(), "taken": True}
+        return _give(inquiry=inquiry, locked=locked, to_user=by, by=by, data=data)
 
 
 def inquiry_assign(*, inquiry: Inquiry, to_user: AbstractBaseUser, by: AbstractBaseUser) -> Inquiry:
@@ -233,28 +244,14 @@ def inquiry_assign(*, inquiry: Inquiry, to_user: AbstractBaseUser, by: AbstractB
         raise NotAllowed("Only supervisors can assign inquiries.")
     if not roles.has_role(to_user, roles.SPECIALIST):
         raise NotAllowed(f"{to_user.get_username()} is not a specialist.")
-    data = {"assignee": to_user.get_username()}
     with transaction.atomic():
         locked = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
-        if locked.status in TAKEABLE_STATUSES:
-            return inquiry_transition(
-                inquiry=inquiry, to=S.ASSIGNED, by=by, action="inquiry.assigned", data=data, assignee=to_user
-            )
         if locked.assignee_id == to_user.pk:
             return inquiry
-        data["previous"] = _holder(inquiry.pk).get_username() if locked.assignee_id else ""
-        locked.assignee = to_user
-        locked.save(update_fields=["assignee", "updated_at"])
-        record_event(
-            inquiry=locked,
-            action="inquiry.assigned",
-            by=by,
-            from_status=locked.status,
-            to_status=locked.status,
-            data=data,
-        )
-    inquiry.assignee = to_user
-    return inquiry
+        data = {"assignee": to_user.get_username()}
+        if locked.assignee_id:
+            data["previous"] = _holder(inquiry.pk).get_username()
+        return _give(inquiry=inquiry, locked=locked, to_user=to_user, by=by, data=data)
 
 
 # --- Other moves -----------------------------------------------------------------------------

@@ -63,7 +63,7 @@ def available_actions(inquiry: Inquiry, user) -> list[dict]:
         return []
     S = Inquiry.Status
     actions: list[dict] = []
-    if inquiry.assignee_id is None and inquiry.status in services.TAKEABLE_STATUSES[:2]:
+    if inquiry.assignee_id is None and inquiry.status in services.TAKEABLE_STATUSES:
         actions.append({"kind": "take", "label": "Take it"})
     if inquiry.status in services.CLOSED_STATUSES:
         return [*actions, {"kind": "reopen", "label": "Reopen"}]

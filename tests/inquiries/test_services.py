@@ -194,3 +194,27 @@ def test_it_links_the_topics_the_question_names():
     inquiry = create(question="What causes scleromyxedema and how is it treated?")
     assert list(inquiry.topics.all()) == [topic]
     assert inquiry.events.get().data["topics"] == ["Scleromyxedema"]
+
+
+def test_it_keeps_a_waiting_inquiry_waiting_when_it_changes_hands(sam, alice, bob):
+    inquiry = make_inquiry(status=S.WAITING)
+    inquiry_take(inquiry=inquiry, by=alice)
+    assert (Inquiry.objects.get().status, Inquiry.objects.get().assignee) == (S.WAITING, alice)
+    inquiry_assign(inquiry=inquiry, to_user=bob, by=sam)
+    inquiry.refresh_from_db()
+    assert (inquiry.status, inquiry.assignee) == (S.WAITING, bob)
+    assert [e.to_status for e in inquiry.events.all()] == [S.WAITING, S.WAITING]
+
+
+def test_it_does_not_take_a_closed_inquiry(alice):
+    inquiry = make_inquiry(status=S.CLOSED)
+    with pytest.raises(IllegalTransition):
+        inquiry_take(inquiry=inquiry, by=alice)
+    assert Inquiry.objects.get().assignee is None
+
+
+def test_it_reopens_a_closed_inquiry_when_a_supervisor_assigns_it(sam, alice):
+    inquiry = make_inquiry(status=S.CLOSED_WITHOUT_REPLY, close_reason="spam")
+    inquiry_assign(inquiry=inquiry, to_user=alice, by=sam)
+    inquiry.refresh_from_db()
+    assert (inquiry.status, inquiry.assignee, inquiry.close_reason) == (S.ASSIGNED, alice, "")

@@ -29,7 +29,10 @@ from tests.quality import factories
 PUBLIC = "public"
 NOBODY: tuple = ()
 SUPERUSER: tuple = ("superuser",)
-DESK = (roles.SPECIALIST, roles.REVIEWER, roles.SUPERVISOR, roles.LIBRARY_EDITOR)  # any staff role reads the desk
+# Any staff role reads the desk, as built (inquiries.views.staff_required). Open question for the lead:
+# a Library editor thereby sees requesters' names, emails and questions (and the CSV export of them);
+# dropping LIBRARY_EDITOR here makes this test say where the code must change.
+DESK = (roles.SPECIALIST, roles.REVIEWER, roles.SUPERVISOR, roles.LIBRARY_EDITOR)
 ACT = (roles.SPECIALIST, roles.SUPERVISOR)  # work on inquiries
 WRITE = (roles.SPECIALIST, roles.SUPERVISOR)  # compose replies
 READ_REPLIES = (roles.SPECIALIST, roles.REVIEWER, roles.SUPERVISOR)

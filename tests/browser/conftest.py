@@ -64,6 +64,7 @@ class Session:
         self.page = self.context.new_page()
         self.name = name
         self.errors: list[str] = []
+        self.violations: dict[str, list[dict]] = {}  # page → serious/critical axe findings, for the test to assert
         self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
 

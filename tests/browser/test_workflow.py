@@ -14,7 +14,7 @@ from django.core import mail
 from inquiries.models import Inquiry
 from lib import roles
 from replies.models import Delivery, Reply
-from tests.browser.conftest import require_chromium
+from tests.browser.conftest import AXE, require_chromium
 from tests.conftest import PASSWORD, make_user
 
 require_chromium()
@@ -109,6 +109,8 @@ def send(desk, reply: Reply) -> None:
     if page.locator("#confirm-stale").count():
         page.check("#confirm-stale")
     desk.screenshot("10-send-form")
+    if AXE.exists():
+        desk.violations["send page"] = desk.axe()
     page.click("form:has(input[name=method]) button[type=submit]")
     page.wait_for_url("**/desk/inquiries/*/**")
 
@@ -139,6 +141,8 @@ def test_it_answers_a_question_from_the_public_form_to_the_sent_letter(session, 
     page.wait_for_selector("#deliveries .badge:text-is('Sent')")
     page.locator("#deliveries").scroll_into_view_if_needed()
     desk.screenshot("11-inquiry-sent")
+    if AXE.exists():
+        desk.violations["inquiry with its delivery"] = desk.axe()
 
     inquiry.refresh_from_db()
     assert inquiry.status == Inquiry.Status.SENT
@@ -160,3 +164,4 @@ def test_it_answers_a_question_from_the_public_form_to_the_sent_letter(session, 
     downloaded = page.locator("#timeline li", has_text="delivery.downloaded")
     assert "kind: pdf" in downloaded.inner_text() and delivery.pdf_sha256 in downloaded.inner_text()
     assert not [e for e in desk.errors + public.errors + reviewer.errors if "Content Security Policy" in e]
+    assert not {page: found for page, found in desk.violations.items() if found}, desk.violations

@@ -262,3 +262,45 @@ def test_it_sanitises_hostile_library_text_on_the_library_pages(login, lee, alic
     assert_no_live_markup(desk.get("/desk/library/", {"q": SHORT}), "library search for a payload")
     response = desk.get("/desk/library/suggest.json", {"q": f"What causes scleromyxedema? {SHORT}"})
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
+
+
+# --- Typed by staff -------------------------------------------------------------------------------
+
+
+def test_it_escapes_hostile_text_typed_by_staff(login, alice, rita, settings, tmp_path):
+    """Notes, staff entry, attachment names, letter titles, custom paragraphs, review comments."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    factories.make_library()
+    desk = login(alice)
+    response = desk.post("/desk/inquiries/new/", {
+        "channel": "letter", "received_at": "2026-11-02 10:00", "name": SHORT[:200], "email": "",
+        "role": "patient", "language": "en", "condition": SHORT, "question": ALL,
+        "attachment": SimpleUploadedFile(f"{SHORT[:60]}.eml", b"Subject: hi\n\nhello", "message/rfc822"),
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    inquiry = Inquiry.objects.latest("pk")
+    desk.post(f"/desk/inquiries/{inquiry.pk}/note/", {"note": ALL})
+    desk.post(f"/desk/inquiries/{inquiry.pk}/take/")
+    detail = assert_no_live_markup(desk.get(f"/desk/inquiries/{inquiry.pk}/"), "detail with a hostile note")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in detail
+    attachment = inquiry.attachments.get()
+    download = desk.get(f"/desk/inquiries/{inquiry.pk}/attachments/{attachment.pk}/")
+    assert "\n" not in download["Content-Disposition"] and "<script" not in download["Content-Disposition"]
+
+    reply = factories.make_reply(inquiry, alice)
+    desk.post(f"/desk/replies/{reply.pk}/title/", {"title": ALL[:1000], "version": reply.version})
+    reply.refresh_from_db()
+    desk.post(f"/desk/replies/{reply.pk}/add/custom/", {"heading": SHORT, "body": ALL, "version": reply.version})
+    reply.refresh_from_db()
+    assert reply.blocks.filter(kind="custom", body=ALL).exists() and reply.title.startswith("<script>")
+    desk.post(f"/desk/replies/{reply.pk}/review/submit/", {"version": reply.version})
+    reply.refresh_from_db()
+    review = login(rita)
+    review.post(f"/desk/replies/{reply.pk}/review/return/", {"version": reply.version, "comment": ALL})
+    reply.refresh_from_db()
+    assert reply.status == "drafting" and reply.review_comment
+    desk = login(alice)
+    assert_no_live_markup(desk.get(f"/desk/replies/{reply.pk}/"), "composer with a returned reply")
+    check_exports(desk, reply)

@@ -204,3 +204,27 @@ def test_it_redirects_to_https_and_sends_hsts_and_secure_cookies_with_production
     response = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD}, **behind_proxy)
     assert response.status_code == 302
     assert response.cookies[settings.SESSION_COOKIE_NAME]["secure"]
+
+
+# --- CSRF ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/ask/", "/accounts/login/", "/accounts/logout/"])
+def test_it_refuses_a_post_without_the_csrf_token(alice, path):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(path, {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 403
+
+
+def test_it_refuses_a_desk_action_without_the_csrf_token(alice):
+    from django.test import Client
+
+    from tests.quality.factories import make_inquiry
+
+    inquiry = make_inquiry()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.post(f"/desk/inquiries/{inquiry.pk}/take/").status_code == 403
+    inquiry.refresh_from_db()
+    assert inquiry.assignee is None

@@ -5,8 +5,8 @@ is not in it, and not covered by the admin rule, fails `test_it_classifies_every
 whoever adds a page must say who may see it.
 
 Personas (tests/conftest.py): anonymous; charlie (account, no role); alice (Specialist);
-rita (Specialist + Reviewer); sam (Supervisor + Specialist); lee (Library editor); root
-(superuser). A persona "may" see a page when it holds one of the page's roles (superusers
+rita (Specialist + Reviewer); vera (Reviewer only); sam (Supervisor + Specialist); lee
+(Library editor); root (superuser). A persona "may" see a page when it holds one of the page's roles (superusers
 hold all). Refusals: anonymous → the login page (302), 403 or 404; logged in → 403 or 404
 (the admin sends non-staff to its own login page).
 """
@@ -120,7 +120,7 @@ ADMIN_APPS = {
 ADMIN_USERS = SUPERUSER + EDIT_LIBRARY  # the accounts that reach the admin at all (staff accounts)
 ADMIN_SITE_PAGES = {"index", "login", "logout", "password_change", "password_change_done", "autocomplete",
                     "jsi18n", "view_on_site", "app_list"}
-PERSONAS = ["anonymous", "charlie", "alice", "rita", "sam", "lee", "root"]
+PERSONAS = ["anonymous", "charlie", "alice", "rita", "vera", "sam", "lee", "root"]
 
 
 # --- The patterns ------------------------------------------------------------------------------
@@ -238,8 +238,9 @@ def world(db, alice, bob, rita, sam, lee, charlie, settings, tmp_path):
         "standard_text": library.standard_texts[0].pk,
         "user": alice.pk,
     }
-    users = {"anonymous": None, "charlie": charlie, "alice": alice, "rita": rita, "sam": sam, "lee": lee,
-             "root": root}
+    vera = make_user("vera", roles.REVIEWER)  # a reviewer who does not write replies herself
+    users = {"anonymous": None, "charlie": charlie, "alice": alice, "rita": rita, "vera": vera, "sam": sam,
+             "lee": lee, "root": root}
     return {"values": values, "users": users}
 
 

@@ -156,6 +156,7 @@ def test_it_escapes_hostile_requester_text_in_the_letter(login, alice, hostile_i
     out = check_exports(desk, reply)
     text = out["txt"].decode()
     assert "<script>alert(1)</script>" in text  # plain text shows what was typed
+    assert "<script>alert(1)</script>" in check_pdf(out["pdf"])  # and so does the PDF, as text
 
 
 def test_it_sanitises_markdown_typed_into_a_block(login, alice, hostile_inquiry):

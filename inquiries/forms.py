@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from library.models import Topic
 
 from .models import Inquiry, Requester
+from .services import DESK_MOVES, specialists
 
 FILL_SALT = "inquiries.ask.started"
 QUESTION_MIN = 20
@@ -144,7 +145,12 @@ class NoteForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    to = forms.ChoiceField(choices=Inquiry.Status.choices)
+    """A desk move; drafting, review, ready and sent belong to the reply composer."""
+
+    to = forms.ChoiceField(
+        choices=[(value, label) for value, label in Inquiry.Status.choices if value in DESK_MOVES],
+        error_messages={"invalid_choice": "Drafting, review, ready and sent are set by the reply composer."},
+    )
     note = forms.CharField(required=False, max_length=2000)
 
 
@@ -172,8 +178,6 @@ class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(queryset=None)
 
     def __init__(self, *args, **kwargs):
-        from .services import specialists
-
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = specialists()
 

@@ -26,6 +26,10 @@ from .workflow import IllegalTransition, inquiry_transition, record_event
 S = Inquiry.Status
 CLOSED_STATUSES = (S.CLOSED, S.CLOSED_WITHOUT_REPLY)
 TAKEABLE_STATUSES = (S.NEW, S.WAITING)
+# Set by the replies app as a letter is drafted, reviewed and sent, never by a plain desk button,
+# so review and the archived delivery cannot be skipped.
+REPLY_STATUSES = (S.DRAFTING, S.IN_REVIEW, S.READY, S.SENT)
+DESK_MOVES = (S.NEW, S.ASSIGNED, S.WAITING, S.CLOSED)
 
 
 class AlreadyTaken(Exception):

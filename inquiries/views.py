@@ -68,8 +68,8 @@ def available_actions(inquiry: Inquiry, user) -> list[dict]:
     if inquiry.status in services.CLOSED_STATUSES:
         return [*actions, {"kind": "reopen", "label": "Reopen"}]
     for to in sorted(ALLOWED_MOVES.get(inquiry.status, ()), key=S.values.index):
-        if to == S.CLOSED_WITHOUT_REPLY:
-            continue  # its own form, with the reason
+        if to not in services.DESK_MOVES:
+            continue  # the reply composer's, or (closed without reply) its own form with the reason
         if to == S.ASSIGNED and not inquiry.assignee_id:
             continue  # "Take it" or a supervisor's assignment
         label = "Release (unassign)" if to == S.NEW and inquiry.assignee_id else f"Move to {S(to).label.lower()}"
@@ -146,7 +146,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = _get_inquiry(request, pk, act=True)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Unknown status.")
+        messages.error(request, " ".join(form.errors.get("to", ["Unknown status."])))
         return _back(inquiry)
     try:
         services.inquiry_move(

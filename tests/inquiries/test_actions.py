@@ -69,25 +69,36 @@ def test_it_refuses_assignment_by_a_specialist(login, alice, bob):
     assert reload(inquiry).assignee is None
 
 
-def test_it_moves_through_the_statuses(login, alice):
+def test_it_moves_to_waiting_and_back(login, alice):
     inquiry = make_inquiry(status=S.ASSIGNED, assignee=alice)
     client = login(alice)
-    for to in (S.DRAFTING, S.IN_REVIEW, S.READY, S.SENT, S.CLOSED):
-        client.post(action(inquiry, "move"), {"to": to})
-        assert reload(inquiry).status == to
-    assert list(InquiryEvent.objects.values_list("to_status", flat=True)) == [
-        S.DRAFTING,
-        S.IN_REVIEW,
-        S.READY,
-        S.SENT,
-        S.CLOSED,
-    ]
+    client.post(action(inquiry, "move"), {"to": S.WAITING})
+    assert reload(inquiry).status == S.WAITING
+    client.post(action(inquiry, "move"), {"to": S.ASSIGNED})
+    assert reload(inquiry).status == S.ASSIGNED
+    assert list(InquiryEvent.objects.values_list("to_status", flat=True)) == [S.WAITING, S.ASSIGNED]
+
+
+def test_it_closes_a_sent_inquiry(login, alice):
+    inquiry = make_inquiry(status=S.SENT, assignee=alice)
+    login(alice).post(action(inquiry, "move"), {"to": S.CLOSED})
+    assert reload(inquiry).status == S.CLOSED
+    assert InquiryEvent.objects.get().action == "inquiry.closed"
+
+
+@pytest.mark.parametrize("to", [S.DRAFTING, S.IN_REVIEW, S.READY, S.SENT])
+def test_it_leaves_the_reply_statuses_to_the_composer(login, alice, to):
+    inquiry = make_inquiry(status=S.ASSIGNED, assignee=alice)
+    response = login(alice).post(action(inquiry, "move"), {"to": to}, follow=True)
+    assert "set by the reply composer" in response.content.decode()
+    assert reload(inquiry).status == S.ASSIGNED
+    assert not InquiryEvent.objects.exists()
 
 
 def test_it_refuses_an_illegal_move_with_a_message(login, alice):
     inquiry = make_inquiry()
-    response = login(alice).post(action(inquiry, "move"), {"to": S.SENT}, follow=True)
-    assert "cannot move from New to Sent" in response.content.decode()
+    response = login(alice).post(action(inquiry, "move"), {"to": S.CLOSED}, follow=True)
+    assert "cannot move from New to Closed" in response.content.decode()
     assert reload(inquiry).status == S.NEW
     assert not InquiryEvent.objects.exists()
 

@@ -34,6 +34,7 @@ def test_it_shows_the_actions_of_the_current_status(login, alice):
     inquiry = make_inquiry(status=Inquiry.Status.SENT, assignee=alice)
     body = login(alice).get(url(inquiry)).content.decode()
     assert "Move to closed" in body
+    assert "Move to drafting" not in body  # the reply composer's
     assert "Take it" not in body
     assert "Close without reply" not in body
 

@@ -67,6 +67,10 @@ class Session:
         self.violations: dict[str, list[dict]] = {}  # page → serious/critical axe findings, for the test to assert
         self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        # An alert() from a page means typed text ran as script: record it (tests assert none).
+        self.dialogs: list[str] = []
+        self.page.on("dialog", lambda dialog: (self.dialogs.append(f"{dialog.type}: {dialog.message}"),
+                                                dialog.dismiss()))
 
     def screenshot(self, step: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -60,7 +60,7 @@ class Session:
         # bypass_csp only so that axe-core can be injected; CSP violations are still caught
         # by test_url_walk (no inline scripts or styles in any page) and by console errors.
         self.context = browser.new_context(base_url=base_url, bypass_csp=True, viewport={"width": 1280, "height": 900})
-        self.context.set_default_timeout(10_000)
+        self.context.set_default_timeout(20_000)  # generous: CI machines are shared and a send renders a PDF
         self.page = self.context.new_page()
         self.name = name
         self.errors: list[str] = []

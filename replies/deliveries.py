@@ -240,6 +240,8 @@ def delivery_mark_sent(*, delivery: Delivery) -> None:
         data = {"reply": delivery.reply_id, "delivery": delivery.pk, "method": delivery.method}
         if delivery.message_id:
             data["message_id"] = delivery.message_id
+        if delivery.pdf_sha256:  # the timeline names the PDF that went out (the archive link shows the same hash)
+            data["pdf_sha256"] = delivery.pdf_sha256
         inquiry_to_sent(inquiry=delivery.reply.inquiry, by=delivery.created_by, data=data)
     delivery.status, delivery.sent_at = Delivery.Status.SENT, now
 

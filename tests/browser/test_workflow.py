@@ -155,8 +155,8 @@ def test_it_answers_a_question_from_the_public_form_to_the_sent_letter(session, 
 
     status = page.inner_text("main .badge >> nth=0")
     assert status == "Sent", status
-    timeline = page.inner_text("#timeline")
-    assert "delivery.sent" in timeline or "reply.sent" in timeline, timeline
+    sent = page.locator("#timeline li", has_text="reply.sent").inner_text()
+    assert f"pdf_sha256: {delivery.pdf_sha256}" in sent, sent  # the PDF that went out, in the timeline
     pdf_link = page.locator("#deliveries a:text-is('PDF')").first
     response = page.request.get(pdf_link.get_attribute("href"))
     assert response.ok and response.body().startswith(b"%PDF")

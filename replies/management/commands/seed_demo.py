@@ -15,6 +15,7 @@ from library.models import StandardText, Topic
 from replies.services import reply_start
 
 DEMO_PASSWORD = "replydesk-demo"  # noqa: S105 (demo accounts for a local trial only)
+# The library is edited in the admin, which only staff accounts (is_staff) may enter.
 DEMO_USERS = [
     ("specialist", "Dana Specialist", [roles.SPECIALIST]),
     ("reviewer", "Rita Reviewer", [roles.SPECIALIST, roles.REVIEWER]),
@@ -75,7 +76,8 @@ class Command(BaseCommand):
         )
         if created:
             user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
+            user.is_staff = roles.LIBRARY_EDITOR in role_names
+            user.save(update_fields=["password", "is_staff"])
         user.groups.add(*Group.objects.filter(name__in=role_names))
         return user
 

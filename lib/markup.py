@@ -98,7 +98,9 @@ class _TextWriter(HTMLParser):
         text = re.sub(r"[ \t\r\n]+", " ", "".join(self.current)).strip()
         text = re.sub(r" ?\u2028 ?", "\n", text).strip()
         if text:
-            self.blocks.append(self.indent + text)
+            # Paragraphs stand apart; list items follow each other and the line before them.
+            separator = "" if not self.blocks else "\n" if self.indent else "\n\n"
+            self.blocks.append(separator + self.indent + text)
         self.current = []
         self.indent = ""
 
@@ -132,7 +134,7 @@ class _TextWriter(HTMLParser):
 
     def text(self) -> str:
         self._flush()
-        return "\n".join(self.blocks)
+        return "".join(self.blocks)
 
 
 def html_to_text(fragment: str) -> str:

@@ -45,7 +45,7 @@ def test_it_turns_flattened_lists_back_into_bullets(db):
     symptoms = Section.objects.get(topic__gard_id=335, kind="symptoms")
     assert "\n- Abnormal auditory evoked potentials\n- Aganglionic megacolon\n" in symptoms.body
     text = render_text(symptoms.body)
-    assert "  • Large for gestational age\nThe Human Phenotype Ontology (HPO)" in text
+    assert "  • Large for gestational age\n\nThe Human Phenotype Ontology (HPO)" in text
 
 
 def test_it_changes_nothing_on_a_second_run(db):

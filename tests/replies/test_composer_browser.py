@@ -30,21 +30,36 @@ def page(live_server, client, alice):
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+def settled(page) -> None:
+    """Wait until htmx has finished swapping and processing new content: a key pressed on a
+    button htmx has not processed yet would submit its form with a full page load.
+    (Polled from Python: the CSP forbids the eval behind Playwright's wait_for_function.)"""
+    busy = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
+    for _ in range(200):
+        if page.locator(busy).count() == 0:
+            break
+        page.wait_for_timeout(25)
+    page.wait_for_timeout(50)
+
+
 def test_it_moves_edits_and_previews_in_place(page, alice):
     make_standard_texts()
     reply = make_reply(alice)
     make_section(reply.inquiry.topics.get(), "diagnosis", heading="How is it diagnosed?", body="A skin biopsy.")
     first, second = reply.blocks.filter(kind="section").order_by("position")
     page.goto(reply.get_absolute_url())
+    settled(page)
     page.evaluate("window.stillHere = true")
 
     page.locator(f"#move-up-{second.pk}").focus()
     page.keyboard.press("Enter")  # keyboard only
     page.locator(f"#composer-block-{second.pk} + #composer-block-{first.pk}").wait_for()
     page.locator(f"#move-up-{second.pk}:focus").wait_for()  # focus stays on the moved block's button
+    settled(page)
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # its "down" button
     page.locator(f"#composer-block-{first.pk} + #composer-block-{second.pk}").wait_for()
+    settled(page)
     assert page.evaluate("window.stillHere") is True  # swapped in place, no page load
     assert page.locator("#composer").get_attribute("hx-boost") == "true"
 
@@ -53,8 +68,10 @@ def test_it_moves_edits_and_previews_in_place(page, alice):
     textarea.fill("A **new** overview.[@ref1]")
     textarea.press("End")
     page.locator(f"#md-preview-{first.pk} strong").wait_for()
+    settled(page)
     page.locator(f"#composer-block-{first.pk} button:text('Save')").click()
     page.locator("#letter-preview :text('A new overview.')").wait_for()
+    settled(page)
     assert page.evaluate("window.stillHere") is True
     first.refresh_from_db()
     assert first.body == "A **new** overview.[@ref1]"

@@ -1,10 +1,8 @@
 """The desk: staff pages for inquiries (dashboard, queue, detail and its actions, staff entry)."""
 
 import csv
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -25,20 +23,10 @@ from .models import Inquiry, InquiryAttachment
 from .workflow import ALLOWED_MOVES, IllegalTransition, can_move
 
 REPLY_PANEL = "replies/inquiry_panel.html"
-ACTING_ROLES = (roles.SPECIALIST, roles.SUPERVISOR)
+ACTING_ROLES = roles.CASE_WRITERS
 
 
-def staff_required(view):
-    """Logged in and holding a staff role; others get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not roles.is_staff_member(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+staff_required = roles.role_required(*roles.CASE_READERS)
 
 
 def _get_inquiry(request: HttpRequest, pk: int, *, act: bool = False) -> Inquiry:

@@ -1,9 +1,6 @@
 """Desk pages of the library (search, topic), the suggestions as JSON, and the public name autocomplete."""
 
-from functools import wraps
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -20,17 +17,7 @@ MAX_QUERY = 200
 AUTOCOMPLETE_LIMIT = 10
 
 
-def staff_required(view):
-    """Logged in and holding a staff role; others get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not roles.is_staff_member(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+staff_required = roles.role_required(*roles.ALL_ROLES)
 
 
 def _get_topic(request: HttpRequest, pk: int) -> Topic:

@@ -40,8 +40,8 @@ from .models import Reply, ReplyBlock
 from .render import letter_html
 from .selectors import block_drifts, diff_html, library_side, stale_block_ids
 
-READERS = (roles.SPECIALIST, roles.REVIEWER, roles.SUPERVISOR)
-WRITERS = (roles.SPECIALIST, roles.SUPERVISOR)
+READERS = roles.CASE_READERS
+WRITERS = roles.CASE_WRITERS
 
 
 def _get_reply(request: HttpRequest, pk: int, *, write: bool = False) -> Reply:

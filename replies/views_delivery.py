@@ -20,8 +20,8 @@ from .exports import CONTENT_TYPES, export_filename, export_reply
 from .forms_delivery import BulkForm, SendForm
 from .models import BulkExport, Delivery, Reply
 
-READERS = (roles.SPECIALIST, roles.REVIEWER, roles.SUPERVISOR)
-SENDERS = (roles.SPECIALIST, roles.SUPERVISOR)
+READERS = roles.CASE_READERS
+SENDERS = roles.CASE_WRITERS
 EXPORT_FORMATS = ("pdf", "eml", "html", "txt")
 
 

@@ -38,3 +38,13 @@ def test_it_serves_static_files_from_the_project(client):
 
     assert finders.find("vendor/bootstrap/bootstrap.min.css")
     assert finders.find("vendor/htmx/htmx.min.js")
+
+
+def test_it_sends_a_library_editor_to_the_library(login, lee):
+    assert login(lee).get("/")["Location"] == "/desk/library/"
+
+
+def test_it_offers_a_library_editor_no_inquiry_links(login, lee):
+    page = login(lee).get("/desk/library/").content.decode()
+    assert 'href="/desk/library/"' in page
+    assert 'href="/desk/inquiries/"' not in page

@@ -46,9 +46,19 @@ def test_it_offers_reopen_on_a_closed_inquiry(login, alice):
     assert "Move to" not in body
 
 
-def test_it_shows_no_actions_to_a_library_editor(login, lee):
+def test_it_keeps_requester_data_from_a_library_editor(login, lee):
     inquiry = make_inquiry()
     response = login(lee).get(url(inquiry))
+    assert response.status_code == 403
+    assert inquiry.requester.email.encode() not in response.content
+
+
+def test_it_shows_no_actions_to_a_reviewer_who_is_not_a_specialist(login, db):
+    from tests.conftest import make_user
+
+    reviewer = make_user("rosa", "Reviewer")
+    inquiry = make_inquiry()
+    response = login(reviewer).get(url(inquiry))
     assert response.status_code == 200
     assert b"Take it" not in response.content
 

@@ -5,11 +5,10 @@ the email backend sends are the same message: same Message-ID, same Date, same b
 """
 
 import re
-from email.utils import formataddr, formatdate, make_msgid
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.core.mail.utils import DNS_NAME
 
 from .letter import Letter
 from .models import Reply
@@ -53,6 +52,12 @@ class LetterMessage(EmailMultiAlternatives):
         return self.message().as_bytes()
 
 
+def sender_domain() -> str:
+    """Message-IDs carry our own mail domain (the sender's), not the worker's host name."""
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return address.rpartition("@")[2] or "localhost"
+
+
 def letter_message(
     *,
     reply: Reply,
@@ -73,7 +78,7 @@ def letter_message(
         to=[mailbox(to_name, to_email)],
         reply_to=[settings.REPLY_TO_EMAIL],
         headers={
-            "Message-ID": make_msgid(domain=DNS_NAME),
+            "Message-ID": make_msgid(domain=sender_domain()),
             "Date": formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
         },
     )

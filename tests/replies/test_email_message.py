@@ -23,6 +23,7 @@ def test_it_has_text_and_html_parts_of_the_same_letter(alice, settings):
     assert message["From"] == "Info Center <replies@center.example>"
     assert message["Reply-To"] == "info@center.example"
     assert message["To"] == "Jane Doe <jane@example.org>"
+    assert message["Message-ID"].endswith("@center.example>")  # our mail domain, not the worker's host
     assert "An overview.[1]" in message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     assert '<a class="cite" href="#ref-1">[1]</a>' in html and "<!doctype html>" in html

@@ -17,6 +17,9 @@ def database_tasks(settings):
     settings.TASKS = DATABASE_BACKEND
 
 
+# The worker closes its database connections between tasks, as a long-running process
+# should: the test commits for real instead of running inside one rolled-back transaction.
+@pytest.mark.django_db(transaction=True)
 def test_it_leaves_the_sending_to_the_worker(client, alice, smtp_server, database_tasks,  # noqa: F811
                                               django_capture_on_commit_callbacks):
     reply = small_reply(alice)

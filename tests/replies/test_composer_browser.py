@@ -65,6 +65,8 @@ def test_it_moves_edits_and_previews_in_place(page, alice):
 
     page.locator(f"#composer-block-{first.pk} a:text('Edit')").click()
     textarea = page.locator(f"#edit-body-{first.pk}")
+    textarea.wait_for()
+    settled(page)  # the edit form swapped in must be processed before typing triggers its preview
     textarea.fill("A **new** overview.[@ref1]")
     textarea.press("End")
     page.locator(f"#md-preview-{first.pk} strong").wait_for()

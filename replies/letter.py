@@ -4,14 +4,15 @@ The preview, the PDF, the email's HTML part and its plain-text part all start fr
 `assemble_letter(reply)`; nothing else decides what a letter says.
 """
 
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from lib.markup import citation_keys, render_markdown, render_text
-from library.models import Reference, StandardText
+from lib.markup import citation_keys, html_to_text, render_markdown
+from library.models import Reference, StandardText, Topic
 from library.placeholders import fill_placeholders
 
 from .models import Reply, ReplyBlock
@@ -110,10 +111,14 @@ def _reading_order(frame: dict[str, ReplyBlock], body: list[ReplyBlock]) -> list
     return head + body + tail
 
 
-def placeholder_values(reply: Reply, today: date) -> dict[str, str]:
+def number_citations(keys: Iterable[str], known: Container[str]) -> dict[str, int]:
+    """The known keys numbered 1, 2, … by first appearance; an unknown key gets no number."""
+    return {key: n for n, key in enumerate((k for k in dict.fromkeys(keys) if k in known), start=1)}
+
+
+def placeholder_values(reply: Reply, topics: list[Topic], today: date) -> dict[str, str]:
     inquiry = reply.inquiry
     requester = inquiry.requester
-    topics = list(inquiry.topics.all())
     return {
         "requester_name": requester.first_name if requester and not requester.anonymised_at else "",
         "topic": topics[0].name if topics else "",
@@ -128,7 +133,8 @@ def assemble_letter(reply: Reply, *, today: date | None = None) -> Letter:
     blocks = list(reply.blocks.all())
     frame_blocks, body_blocks = _split_frame(blocks)
     ordered = _reading_order(frame_blocks, body_blocks)
-    values = placeholder_values(reply, today)
+    topics = list(reply.inquiry.topics.all())
+    values = placeholder_values(reply, topics, today)
 
     def source_text(block: ReplyBlock) -> str:
         if block.kind == ReplyBlock.Kind.STANDARD:
@@ -136,19 +142,17 @@ def assemble_letter(reply: Reply, *, today: date | None = None) -> Letter:
         return block.body
 
     texts = {block.pk: source_text(block) for block in ordered}
-    keys: list[str] = []
-    for block in ordered:
-        keys.extend(k for k in citation_keys(texts[block.pk]) if k not in keys)
+    keys = list(dict.fromkeys(key for block in ordered for key in citation_keys(texts[block.pk])))
     found = {ref.key: ref for ref in Reference.objects.filter(key__in=keys)}
-    cited = [k for k in keys if k in found]
-    numbers = {key: n for n, key in enumerate(cited, start=1)}
+    numbers = number_citations(keys, found)
 
     def letter_block(block: ReplyBlock) -> LetterBlock:
+        html = render_markdown(texts[block.pk], numbers=numbers)
         return LetterBlock(
             kind=block.kind,
             heading=block.heading,
-            html=render_markdown(texts[block.pk], numbers=numbers),
-            text=render_text(texts[block.pk], numbers=numbers),
+            html=html,
+            text=html_to_text(html),
             last_updated=block.last_updated if block.kind == ReplyBlock.Kind.SECTION else None,
             standard_kind=block.standard_kind,
             block_id=block.pk,
@@ -157,13 +161,13 @@ def assemble_letter(reply: Reply, *, today: date | None = None) -> Letter:
     return Letter(
         reference=reply.inquiry.reference,
         language=reply.language,
-        topic=", ".join(topic.name for topic in reply.inquiry.topics.all()),
+        topic=", ".join(topic.name for topic in topics),
         title=reply.title,
         date=today,
         frame={kind: letter_block(block) for kind, block in frame_blocks.items()},
         body=tuple(letter_block(block) for block in body_blocks),
         references=tuple(
-            LetterReference(number=numbers[k], key=k, text=found[k].text, url=found[k].url) for k in cited
+            LetterReference(number=n, key=k, text=found[k].text, url=found[k].url) for k, n in numbers.items()
         ),
         unknown_keys=tuple(k for k in keys if k not in found),
     )

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inquiries.models import Inquiry
@@ -22,6 +22,7 @@ from lib.roles import has_role
 from library.models import Reference, StandardText
 
 from . import services
+from .deliveries import sendable_statuses
 from .forms import (
     AddSectionForm,
     AddStandardForm,
@@ -35,7 +36,7 @@ from .forms import (
     TitleForm,
     VersionForm,
 )
-from .letter import assemble_letter
+from .letter import assemble_letter, number_citations
 from .models import Reply, ReplyBlock
 from .render import letter_html
 from .selectors import block_drifts, diff_html, library_side, stale_block_ids
@@ -85,19 +86,6 @@ def _refused(request: HttpRequest, status: int = 409) -> int:
     return 200 if request.htmx else status
 
 
-def _send_url(reply: Reply) -> str | None:
-    try:
-        return reverse("deliveries:send", args=[reply.pk])
-    except NoReverseMatch:  # the delivery app is not installed
-        return None
-
-
-def _may_send(reply: Reply) -> bool:
-    if reply.status == Reply.Status.APPROVED:
-        return True
-    return reply.status == Reply.Status.DRAFTING and not settings.REPLY_REVIEW_REQUIRED
-
-
 @login_required
 @require_POST
 def start(request: HttpRequest, inquiry_pk: int) -> HttpResponse:
@@ -133,7 +121,9 @@ def composer_context(request: HttpRequest, reply: Reply) -> dict:
         "can_edit": can_edit,
         "can_review": reply.status == Reply.Status.IN_REVIEW and is_reviewer,
         "review_required": settings.REPLY_REVIEW_REQUIRED,
-        "send_url": _send_url(reply) if _may_send(reply) and letter.is_sendable else None,
+        "send_url": reverse("deliveries:send", args=[reply.pk])
+        if reply.status in sendable_statuses() and letter.is_sendable
+        else None,
         "title_form": TitleForm(initial={"title": reply.title, "version": reply.version}),
         "custom_form": CustomBlockForm(initial={"version": reply.version}),
         "return_form": ReturnForm(initial={"version": reply.version}),
@@ -304,8 +294,7 @@ def edit(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
 def _preview_html(body: str) -> str:
     keys = citation_keys(body)
     known = set(Reference.objects.filter(key__in=keys).values_list("key", flat=True))
-    numbers = {key: n for n, key in enumerate((k for k in keys if k in known), start=1)}
-    return render_markdown(body, numbers=numbers)
+    return render_markdown(body, numbers=number_citations(keys, known))
 
 
 @login_required

@@ -18,6 +18,8 @@ from library.placeholders import fill_placeholders
 from .models import Reply, ReplyBlock
 
 FRAME_KINDS = [k.value for k in StandardText.Kind]  # letterhead, greeting, closing, signature, disclaimer
+HEAD_KINDS = ("letterhead", "greeting")  # the standard texts above the body
+TAIL_KINDS = ("closing", "signature", "disclaimer")  # and below it
 
 LAST_UPDATED_LABEL = {"en": "Last updated", "es": "Última actualización"}
 REFERENCES_LABEL = {"en": "References", "es": "Referencias"}
@@ -106,8 +108,8 @@ def _split_frame(blocks: list[ReplyBlock]) -> tuple[dict[str, ReplyBlock], list[
 
 
 def _reading_order(frame: dict[str, ReplyBlock], body: list[ReplyBlock]) -> list[ReplyBlock]:
-    head = [frame[k] for k in ("letterhead", "greeting") if k in frame]
-    tail = [frame[k] for k in ("closing", "signature", "disclaimer") if k in frame]
+    head = [frame[k] for k in HEAD_KINDS if k in frame]
+    tail = [frame[k] for k in TAIL_KINDS if k in frame]
     return head + body + tail
 
 

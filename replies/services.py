@@ -14,11 +14,12 @@ from inquiries.workflow import can_move, inquiry_transition, record_event
 from lib import roles
 from lib.roles import has_role
 from library.models import Section, StandardText
+from library.suggest import suggest
 
+from .letter import HEAD_KINDS, TAIL_KINDS, assemble_letter
 from .models import Reply, ReplyBlock
 
-HEAD_KINDS = ("letterhead", "greeting")
-TAIL_KINDS = ("closing", "signature", "disclaimer")
+BLOCK_GONE = "That block is no longer in this reply (someone may have removed it)."
 
 
 class ReplyError(Exception):
@@ -60,8 +61,6 @@ def sections_for(inquiry: Inquiry, choice: str | Iterable[str]) -> list[Section]
     if choice == "none":
         return []
     if choice == "auto":
-        from library.suggest import suggest
-
         suggestion = suggest(inquiry.question)
         # What the question asks for, plus the overview; the topic's other sections stay on
         # the library side of the composer, one click away.
@@ -164,7 +163,7 @@ def _block_of(reply: Reply, block_id: int) -> ReplyBlock:
     try:
         return reply.blocks.get(pk=block_id)
     except ReplyBlock.DoesNotExist as exc:
-        raise ReplyError("That block is no longer in this reply (someone may have removed it).") from exc
+        raise ReplyError(BLOCK_GONE) from exc
 
 
 def _insert_at(blocks: list[ReplyBlock]) -> int:
@@ -216,7 +215,7 @@ def reply_block_move(*, reply: Reply, version: int, by: AbstractBaseUser, block_
         blocks = list(reply.blocks.order_by("position", "id"))
         index = next((i for i, b in enumerate(blocks) if b.pk == block_id), None)
         if index is None:
-            raise ReplyError("That block is no longer in this reply (someone may have removed it).")
+            raise ReplyError(BLOCK_GONE)
         other = index - 1 if direction == "up" else index + 1
         if not 0 <= other < len(blocks):
             raise ReplyError(f"That block is already at the {'top' if direction == 'up' else 'bottom'}.")
@@ -284,8 +283,6 @@ def reply_update(*, reply: Reply, version: int, by: AbstractBaseUser, title: str
 
 
 def _check_sendable(reply: Reply) -> None:
-    from .letter import assemble_letter
-
     unknown = assemble_letter(reply).unknown_keys
     if unknown:
         raise ReplyError(

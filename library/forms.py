@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from lib.markup import citation_keys
-from library.importing import reference_key_base
+from library.importing import free_reference_key
 from library.models import Reference, Section
 from library.placeholders import PLACEHOLDERS
 from library.services import references_for
@@ -56,12 +56,7 @@ class ReferenceAdminForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if not data.get("key") and data.get("text"):
-            base = reference_key_base(data["text"])
-            taken = set(Reference.objects.filter(key__startswith=base).values_list("key", flat=True))
-            key, suffix = base, ord("b")
-            while key in taken:
-                key, suffix = f"{base}{chr(suffix)}", suffix + 1
-            data["key"] = key
+            data["key"] = free_reference_key(data["text"])
         return data
 
 

@@ -47,17 +47,22 @@ def reference_key_base(text: str) -> str:
     return (_ascii_slug(surname) or "ref")[:100] + (year.group(1) if year else "")
 
 
+def free_reference_key(text: str) -> str:
+    """reference_key_base(text), with b, c, ... appended while another reference has that key."""
+    base = reference_key_base(text)
+    taken = set(Reference.objects.filter(key__startswith=base).values_list("key", flat=True))
+    key, suffix = base, ord("b")
+    while key in taken:
+        key, suffix = f"{base}{chr(suffix)}", suffix + 1
+    return key
+
+
 def reference_for_text(text: str) -> Reference:
     """The reference with exactly this text, created with a fresh key if there is none."""
     existing = Reference.objects.filter(text=text).order_by("pk").first()
     if existing:
         return existing
-    base = reference_key_base(text)
-    taken = set(Reference.objects.filter(key__startswith=base).values_list("key", flat=True))
-    key = base
-    suffix = ord("b")
-    while key in taken:
-        key, suffix = f"{base}{chr(suffix)}", suffix + 1
+    key = free_reference_key(text)
     url, pmid, doi = URL_RE.search(text), PMID_RE.search(text), DOI_RE.search(text)
     return Reference.objects.create(
         key=key, text=text, url=url.group(0) if url else "", pmid=pmid.group(1) if pmid else "",

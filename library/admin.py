@@ -7,7 +7,7 @@ from lib.markup import citation_keys, render_markdown
 from library.forms import PLACEHOLDER_HELP, ReferenceAdminForm, SectionAdminForm
 from library.models import Reference, Section, StandardText, Topic, stale_before
 from library.search import search_sections, search_topics
-from library.services import section_create, section_sync_references, section_update
+from library.services import section_create, section_update
 
 
 class StaleFilter(admin.SimpleListFilter):
@@ -120,10 +120,10 @@ class SectionAdmin(SimpleHistoryAdmin):
             obj.pk = form.instance.pk
 
     def save_related(self, request, form, formsets, change):
-        # The body's citations decide the references, not the picker (see SectionAdminForm).
+        # No form.save_m2m(): section_create/section_update already set the references from the
+        # body's citations, which decide them, not the picker (see SectionAdminForm).
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
-        section_sync_references(section=form.instance)
 
 
 @admin.register(StandardText)

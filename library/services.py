@@ -23,13 +23,6 @@ def references_for(body: str) -> list[Reference]:
     return [found[key] for key in keys]
 
 
-def section_sync_references(*, section: Section) -> None:
-    """Make section.references exactly the references its body cites."""
-    wanted = references_for(section.body)
-    if {ref.pk for ref in wanted} != set(section.references.values_list("pk", flat=True)):
-        section.references.set(wanted)
-
-
 def section_create(*, topic, by: AbstractBaseUser | None, kind: str, heading: str, body: str,
                    status: str = Section.Status.DRAFT, last_updated=None) -> Section:
     with transaction.atomic():

@@ -9,6 +9,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from library.models import Section, Topic, is_stale
+from library.search import search_sections, search_topics
+from library.suggest import suggest
 
 from .models import Reply, ReplyBlock
 
@@ -97,10 +99,6 @@ def stale_block_ids(blocks: list[ReplyBlock]) -> set[int]:
     }
 
 
-def reply_for_composer(pk: int) -> Reply:
-    return Reply.objects.select_related("inquiry__requester", "author", "reviewer").get(pk=pk)
-
-
 @dataclass
 class LibrarySide:
     """What the composer's library column shows."""
@@ -120,20 +118,10 @@ def _published(ids: list[int]) -> list[Section]:
 
 
 def _suggested(question: str) -> list[Section]:
-    try:
-        from library.suggest import suggest
-    except ImportError:  # the library's suggestions are not installed yet
-        return []
     return _published([section.pk for section, _score in suggest(question).sections][:8])
 
 
 def _search(query: str) -> tuple[list[Section], list[Topic]]:
-    try:
-        from library.search import search_sections, search_topics
-    except ImportError:  # the library's search is not installed yet: a plain match will do
-        sections = Section.objects.filter(Q(heading__icontains=query) | Q(body__icontains=query))
-        topics = Topic.objects.filter(name__icontains=query)
-        return _published(list(sections.values_list("pk", flat=True)[:20])), list(topics[:10])
     sections = [section for section, _score in search_sections(query, 20)]
     topics = [topic for topic, _score in search_topics(query, 10)]
     return _published([s.pk for s in sections]), topics

@@ -21,14 +21,13 @@ from lib import roles
 from library.suggest import suggest
 
 from .models import Inquiry, InquiryAttachment, InquiryEvent, ReferenceCounter, Requester
-from .workflow import IllegalTransition, inquiry_transition, record_event
+from .workflow import CLOSED_STATUSES, IllegalTransition, inquiry_transition, record_event
 
 S = Inquiry.Status
-CLOSED_STATUSES = (S.CLOSED, S.CLOSED_WITHOUT_REPLY)
 TAKEABLE_STATUSES = (S.NEW, S.WAITING)
-# Set by the replies app as a letter is drafted, reviewed and sent, never by a plain desk button,
-# so review and the archived delivery cannot be skipped.
-REPLY_STATUSES = (S.DRAFTING, S.IN_REVIEW, S.READY, S.SENT)
+# The moves a plain desk button may make. Drafting, in review, ready and sent are set by the
+# replies app as a letter is drafted, reviewed and sent, so review and the archived delivery
+# cannot be skipped.
 DESK_MOVES = (S.NEW, S.ASSIGNED, S.WAITING, S.CLOSED)
 
 
@@ -271,14 +270,6 @@ def inquiry_wait(*, inquiry: Inquiry, by: AbstractBaseUser, note: str = "") -> I
     return inquiry_transition(inquiry=inquiry, to=S.WAITING, by=by, note=note, action="inquiry.waiting")
 
 
-def inquiry_resume(*, inquiry: Inquiry, by: AbstractBaseUser, note: str = "") -> Inquiry:
-    """The requester answered: back to the holder, or to the unassigned pile."""
-    if inquiry.status != S.WAITING:
-        raise IllegalTransition(inquiry, S.ASSIGNED if inquiry.assignee_id else S.NEW)
-    to = S.ASSIGNED if inquiry.assignee_id else S.NEW
-    return inquiry_transition(inquiry=inquiry, to=to, by=by, note=note, action="inquiry.resumed")
-
-
 def inquiry_close_without_reply(
     *, inquiry: Inquiry, reason: str, by: AbstractBaseUser, note: str = "", duplicate_of: Inquiry | None = None
 ) -> Inquiry:
@@ -303,11 +294,6 @@ def inquiry_close_without_reply(
         close_reason=reason,
         duplicate_of=duplicate_of,
     )
-
-
-def inquiry_close(*, inquiry: Inquiry, by: AbstractBaseUser, note: str = "") -> Inquiry:
-    """Close an answered inquiry."""
-    return inquiry_transition(inquiry=inquiry, to=S.CLOSED, by=by, note=note, action="inquiry.closed")
 
 
 def inquiry_reopen(*, inquiry: Inquiry, by: AbstractBaseUser, note: str = "") -> Inquiry:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from .models import Inquiry, InquiryEvent
 
 S = Inquiry.Status
+CLOSED_STATUSES = (S.CLOSED, S.CLOSED_WITHOUT_REPLY)
 
 ALLOWED_MOVES: dict[str, set[str]] = {
     S.NEW: {S.ASSIGNED, S.WAITING, S.CLOSED_WITHOUT_REPLY},
@@ -86,9 +87,9 @@ def inquiry_transition(
         now = timezone.now()
         if to == S.SENT:
             changes.setdefault("sent_at", now)
-        if to in (S.CLOSED, S.CLOSED_WITHOUT_REPLY):
+        if to in CLOSED_STATUSES:
             changes.setdefault("closed_at", now)
-        elif from_status in (S.CLOSED, S.CLOSED_WITHOUT_REPLY):
+        elif from_status in CLOSED_STATUSES:
             changes.setdefault("closed_at", None)
             changes.setdefault("close_reason", "")
         for field, value in changes.items():

@@ -70,11 +70,6 @@ def reference_for_text(text: str) -> Reference:
     )
 
 
-def _topic_by_name(name: str) -> Topic:
-    topic = Topic.objects.filter(name__iexact=name).order_by("pk").first()
-    return topic or Topic.objects.create(name=name)
-
-
 def _save_section(topic: Topic, kind: str, heading: str, body: str, last_updated, references) -> bool:
     """Create or update the topic's section of this kind (or heading, for "other"); True if written."""
     lookup = {"topic": topic, "kind": kind} if kind != Section.Kind.OTHER else {"topic": topic, "heading": heading}
@@ -119,10 +114,12 @@ def _cite_by_key(body: str, keys: dict[int, str]) -> str:
 @transaction.atomic
 def import_page(page: Page) -> Counts:
     counts = Counts()
-    topic_existed = Topic.objects.filter(name__iexact=page.title).exists()
-    topic = _topic_by_name(page.title)
-    counts.topics += 0 if topic_existed else 1
-    counts.topics_unchanged += 1 if topic_existed else 0
+    topic = Topic.objects.filter(name__iexact=page.title).order_by("pk").first()
+    if topic is None:
+        topic = Topic.objects.create(name=page.title)
+        counts.topics += 1
+    else:
+        counts.topics_unchanged += 1
     references = {number: reference_for_text(text) for number, text in page.references.items()}
     keys = {number: ref.key for number, ref in references.items()}
     for part in page.sections:

@@ -129,7 +129,8 @@ class Inquiry(models.Model):
         return self.is_open and self.due_date < timezone.localdate()
 
 
-OPEN_EXCLUDED = {Inquiry.Status.SENT, Inquiry.Status.CLOSED, Inquiry.Status.CLOSED_WITHOUT_REPLY}
+# Answered or closed: the complement of OPEN_STATUSES, so the two cannot drift apart.
+OPEN_EXCLUDED = set(Inquiry.Status.values) - set(OPEN_STATUSES)
 
 
 class AppendOnlyQuerySet(models.QuerySet):

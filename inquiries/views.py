@@ -20,7 +20,7 @@ from . import selectors, services
 from .filters import InquiryFilter
 from .forms import AssignForm, CloseForm, MoveForm, NoteForm, StaffInquiryForm, TopicsForm
 from .models import Inquiry, InquiryAttachment
-from .workflow import ALLOWED_MOVES, IllegalTransition, can_move
+from .workflow import ALLOWED_MOVES, CLOSED_STATUSES, IllegalTransition, can_move
 
 REPLY_PANEL = "replies/inquiry_panel.html"
 ACTING_ROLES = roles.CASE_WRITERS
@@ -53,7 +53,7 @@ def available_actions(inquiry: Inquiry, user) -> list[dict]:
     actions: list[dict] = []
     if inquiry.assignee_id is None and inquiry.status in services.TAKEABLE_STATUSES:
         actions.append({"kind": "take", "label": "Take it"})
-    if inquiry.status in services.CLOSED_STATUSES:
+    if inquiry.status in CLOSED_STATUSES:
         return [*actions, {"kind": "reopen", "label": "Reopen"}]
     for to in sorted(ALLOWED_MOVES.get(inquiry.status, ()), key=S.values.index):
         if to not in services.DESK_MOVES:
@@ -106,8 +106,8 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
         services.inquiry_take(inquiry=inquiry, by=request.user)
     except (services.AlreadyTaken, IllegalTransition) as error:
         messages.error(request, str(error))
-        return _back(inquiry)
-    messages.success(request, f"You have taken {inquiry.reference}.")
+    else:
+        messages.success(request, f"You have taken {inquiry.reference}.")
     return _back(inquiry)
 
 

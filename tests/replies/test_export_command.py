@@ -1,6 +1,7 @@
 """manage.py export_reply REPLY_ID --format pdf|eml|html|txt --output FILE."""
 
 import email
+import io
 from email import policy
 
 import pytest
@@ -25,6 +26,16 @@ def test_it_writes_every_format(alice, tmp_path):
     assert reply.inquiry.reference in message["Subject"]
     types = [part.get_content_type() for part in message.walk()]
     assert {"text/plain", "text/html", "application/pdf"} <= set(types)
+
+
+def test_it_writes_bytes_to_standard_output(alice):
+    reply = small_reply(alice)
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    call_command("export_reply", str(reply.pk), "--format", "pdf", "--output", "-", stdout=stdout)
+    assert stdout.buffer.getvalue().startswith(b"%PDF-")
+    text = io.StringIO()
+    call_command("export_reply", str(reply.pk), "--format", "txt", "--output", "-", stdout=text)
+    assert "An overview.[1]" in text.getvalue()
 
 
 def test_it_refuses_an_unknown_format_or_reply(alice, tmp_path):

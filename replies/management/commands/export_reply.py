@@ -21,7 +21,18 @@ class Command(BaseCommand):
             raise CommandError(f"No reply with id {reply_id}") from exc
         data = export_reply(reply, format)
         if output == "-":
-            self.stdout.write(data.decode("utf-8") if format in ("txt", "html") else repr(data[:0]))
+            self.write_stdout(data, text=format in ("txt", "html"))
             return
         Path(output).write_bytes(data)
         self.stdout.write(f"wrote {len(data)} bytes to {output}")
+
+    def write_stdout(self, data: bytes, *, text: bool) -> None:
+        if text:
+            self.stdout.write(data.decode("utf-8"))
+            return
+        binary = getattr(self.stdout, "buffer", None)  # a PDF or .eml goes past the text layer, as bytes
+        if binary is None:
+            raise CommandError("This output cannot take binary data: write to a file with --output FILE.")
+        self.stdout.flush()
+        binary.write(data)
+        binary.flush()

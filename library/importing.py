@@ -70,6 +70,14 @@ def reference_for_text(text: str) -> Reference:
     )
 
 
+def assign_changed(instance, wanted: dict) -> list[str]:
+    """Set the fields of instance that differ from wanted; their names, for save(update_fields=...)."""
+    changed = [name for name, value in wanted.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, wanted[name])
+    return changed
+
+
 def _save_section(topic: Topic, kind: str, heading: str, body: str, last_updated, references) -> bool:
     """Create or update the topic's section of this kind (or heading, for "other"); True if written."""
     lookup = {"topic": topic, "kind": kind} if kind != Section.Kind.OTHER else {"topic": topic, "heading": heading}
@@ -82,9 +90,7 @@ def _save_section(topic: Topic, kind: str, heading: str, body: str, last_updated
         if references:
             section.references.set(references)
         return True
-    changed = [name for name, value in wanted.items() if getattr(section, name) != value]
-    for name in changed:
-        setattr(section, name, wanted[name])
+    changed = assign_changed(section, wanted)
     if changed:
         section.save(update_fields=[*changed, "updated_at"])
     ref_ids = {ref.pk for ref in references}
@@ -156,9 +162,7 @@ def import_document(doc: Document) -> Counts:
         names = [doc.name, *doc.synonyms]
         wanted = {"synonyms": merge_unique(topic.synonyms, [s for s in names if s != topic.name]),
                   "umls_cuis": merge_unique(topic.umls_cuis, doc.umls_cuis)}
-        changed = [name for name, value in wanted.items() if getattr(topic, name) != value]
-        for name in changed:
-            setattr(topic, name, wanted[name])
+        changed = assign_changed(topic, wanted)
         if changed:
             topic.save(update_fields=[*changed, "updated_at"])
         counts.topics += bool(changed)

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from library.importing import Counts, merge_unique
+from library.importing import Counts, assign_changed, merge_unique
 from library.models import Topic
 
 
@@ -25,10 +25,7 @@ def topic_merge(disease: dict, topic: Topic | None) -> tuple[Topic, list[str] | 
         return Topic(name=disease["name"], gard_id=disease["id"], synonyms=synonyms, categories=categories), None
     wanted = {"gard_id": disease["id"], "synonyms": merge_unique(topic.synonyms, [s for s in names if s != topic.name]),
               "categories": merge_unique(topic.categories, categories)}
-    changed = [name for name, value in wanted.items() if getattr(topic, name) != value]
-    for name in changed:
-        setattr(topic, name, wanted[name])
-    return topic, changed
+    return topic, assign_changed(topic, wanted)
 
 
 class Command(BaseCommand):

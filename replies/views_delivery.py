@@ -16,13 +16,12 @@ from lib import roles
 from lib.roles import has_role
 
 from . import bulk, deliveries
-from .exports import CONTENT_TYPES, export_filename, export_reply
+from .exports import CONTENT_TYPES, EXPORTERS, export_filename, export_reply
 from .forms_delivery import BulkForm, SendForm
 from .models import BulkExport, Delivery, Reply
 
 READERS = roles.CASE_READERS
 SENDERS = roles.CASE_WRITERS
-EXPORT_FORMATS = ("pdf", "eml", "html", "txt")
 
 
 def _check_role(request: HttpRequest, allowed: tuple[str, ...]) -> None:
@@ -106,7 +105,7 @@ def archive(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def export(request: HttpRequest, reply_pk: int, fmt: str) -> HttpResponse:
     """The letter as it renders now: PDF, .eml, HTML or text (a draft's preview, not an archive)."""
     reply = _get_reply(request, reply_pk)
-    if fmt not in EXPORT_FORMATS:
+    if fmt not in EXPORTERS:
         raise Http404
     return _attachment(export_reply(reply, fmt), CONTENT_TYPES[fmt], export_filename(reply, fmt))
 

@@ -47,15 +47,6 @@ class DeliveryError(Exception):
         self.code = code
 
 
-class StaleSections(DeliveryError):
-    def __init__(self, headings: list[str]):
-        super().__init__(
-            "Some sections have not been updated for a long time: " + "; ".join(headings) + ". Confirm to send anyway.",
-            code="stale",
-        )
-        self.headings = headings
-
-
 # --- Queue --------------------------------------------------------------------------------
 
 
@@ -83,7 +74,10 @@ def _check_can_queue(reply: Reply, *, method: str, confirm_stale: bool) -> None:
         raise DeliveryError(f"The letter cites references that are not in the library: {keys}.", code="citations")
     stale = stale_headings(reply)
     if stale and not confirm_stale:
-        raise StaleSections(stale)
+        raise DeliveryError(
+            "Some sections have not been updated for a long time: " + "; ".join(stale) + ". Confirm to send anyway.",
+            code="stale",
+        )
     requester = reply.inquiry.requester
     if method == Delivery.Method.EMAIL and (not requester.email or requester.anonymised_at):
         raise DeliveryError("The requester has no email address: send a PDF letter instead.", code="no_email")
@@ -334,7 +328,7 @@ def _release_stopped(now: datetime) -> None:
     retried; an email that may have reached the server is left for a person to check."""
     stopped = Delivery.objects.filter(status=Delivery.Status.SENDING, started_at__lt=now - LOST_TASK_AFTER)
     safe = stopped.filter(models.Q(method=Delivery.Method.LETTER) | models.Q(eml__isnull=True))
-    for delivery in safe.select_related("reply__inquiry").defer("eml", "pdf"):
+    for delivery in safe.only("pk"):  # delivery_fail reads the row itself, under a lock
         delivery_fail(delivery=delivery, error="The worker stopped before sending; it will be retried.")
         Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.FAILED).update(next_attempt_at=now)
 

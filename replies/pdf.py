@@ -101,14 +101,11 @@ def _content_type(path: Path) -> str:
 # One FontConfiguration per process. It is not safe to share between threads, so a threaded
 # server renders one letter at a time per process (layout holds the GIL anyway).
 _render_lock = threading.Lock()
-_font_config: FontConfiguration | None = None
 
 
+@cache
 def font_config() -> FontConfiguration:
-    global _font_config
-    if _font_config is None:
-        _font_config = FontConfiguration()
-    return _font_config
+    return FontConfiguration()
 
 
 @cache

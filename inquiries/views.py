@@ -8,8 +8,6 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import select_template
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,7 +20,6 @@ from .forms import AssignForm, CloseForm, MoveForm, NoteForm, StaffInquiryForm, 
 from .models import Inquiry, InquiryAttachment
 from .workflow import ALLOWED_MOVES, CLOSED_STATUSES, IllegalTransition, can_move
 
-REPLY_PANEL = "replies/inquiry_panel.html"
 ACTING_ROLES = roles.CASE_WRITERS
 
 
@@ -35,14 +32,6 @@ def _get_inquiry(request: HttpRequest, pk: int, *, act: bool = False) -> Inquiry
         raise PermissionDenied
     queryset = Inquiry.objects.select_related("requester", "assignee", "duplicate_of")
     return get_object_or_404(queryset, pk=pk)
-
-
-def _reply_panel_template() -> str | None:
-    try:
-        select_template([REPLY_PANEL])
-    except TemplateDoesNotExist:
-        return None
-    return REPLY_PANEL
 
 
 def available_actions(inquiry: Inquiry, user) -> list[dict]:
@@ -89,7 +78,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assign_form": AssignForm() if roles.has_role(request.user, roles.SUPERVISOR) else None,
         "close_form": CloseForm(),
         "note_form": NoteForm(),
-        "reply_panel_template": _reply_panel_template(),
     }
     return render(request, "inquiries/detail.html", context)
 

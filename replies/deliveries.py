@@ -69,9 +69,8 @@ def _check_can_queue(reply: Reply, *, method: str, confirm_stale: bool) -> None:
     if live or (reply.status not in sendable_statuses() and not resend):
         raise DeliveryError("This reply is not ready to send, or it is on its way already.", code="status")
     letter = assemble_letter(reply)
-    if letter.unknown_keys:
-        keys = ", ".join(f"[@{key}]" for key in letter.unknown_keys)
-        raise DeliveryError(f"The letter cites references that are not in the library: {keys}.", code="citations")
+    if not letter.is_sendable:
+        raise DeliveryError(letter.unknown_citations, code="citations")
     stale = stale_headings(reply)
     if stale and not confirm_stale:
         raise DeliveryError(

@@ -93,6 +93,14 @@ class Letter:
     def is_sendable(self) -> bool:
         return not self.unknown_keys
 
+    @property
+    def unknown_citations(self) -> str:
+        """Why the letter cannot go out ("" when every citation is in the library)."""
+        if not self.unknown_keys:
+            return ""
+        keys = ", ".join(f"[@{key}]" for key in self.unknown_keys)
+        return f"The letter cites references that are not in the library: {keys}."
+
 
 def _split_frame(blocks: list[ReplyBlock]) -> tuple[dict[str, ReplyBlock], list[ReplyBlock]]:
     """The first standard text of each kind frames the letter; every other block is body."""

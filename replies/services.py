@@ -283,13 +283,9 @@ def reply_update(*, reply: Reply, version: int, by: AbstractBaseUser, title: str
 
 
 def _check_sendable(reply: Reply) -> None:
-    unknown = assemble_letter(reply).unknown_keys
-    if unknown:
-        raise ReplyError(
-            "The letter cites references that are not in the library: "
-            + ", ".join(f"[@{key}]" for key in unknown)
-            + ". Fix the citations first."
-        )
+    letter = assemble_letter(reply)
+    if not letter.is_sendable:
+        raise ReplyError(f"{letter.unknown_citations} Fix the citations first.")
 
 
 def _inquiry_follows(reply: Reply, to: str, by: AbstractBaseUser, action: str, note: str = "") -> None:

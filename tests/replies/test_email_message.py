@@ -3,7 +3,7 @@
 import email
 from email import policy
 
-from replies.emails import letter_message, mailbox
+from replies.emails import letter_message
 from replies.letter import assemble_letter
 
 from .delivery_factories import small_reply
@@ -44,7 +44,8 @@ def test_it_cannot_be_made_to_add_headers_by_a_name(alice):
     requester.name = 'Eve "the" Tester\r\nBcc: victim@example.net\nX-Evil: 1'
     requester.save(update_fields=["name"])
     message = letter_message(reply=reply, letter=assemble_letter(reply), attach_pdf=False)
-    assert message.recipients() == [mailbox(requester.name, requester.email)]
+    [recipient] = message.recipients()
+    assert "\r" not in recipient and "\n" not in recipient and recipient.endswith("<jane@example.org>")
     eml = message.as_eml()
     headers = eml.split(b"\n\n", 1)[0]
     assert b"\nBcc:" not in headers and b"\nX-Evil:" not in headers

@@ -24,11 +24,10 @@ from django.utils import timezone
 
 from inquiries.models import Inquiry
 from inquiries.workflow import ALLOWED_MOVES, inquiry_transition, record_event
-from library.models import is_stale
 
 from .emails import letter_message
 from .letter import Letter, assemble_letter
-from .models import Delivery, Reply, ReplyBlock
+from .models import Delivery, Reply
 from .pdf import letter_pdf
 
 logger = logging.getLogger(__name__)
@@ -57,8 +56,7 @@ def sendable_statuses() -> tuple[str, ...]:
 
 
 def stale_headings(reply: Reply) -> list[str]:
-    blocks = reply.blocks.filter(kind=ReplyBlock.Kind.SECTION, last_updated__isnull=False)
-    return [block.heading or f"block {block.position}" for block in blocks if is_stale(block.last_updated)]
+    return [block.heading or f"block {block.position}" for block in reply.blocks.all() if block.is_stale]
 
 
 def _check_can_queue(reply: Reply, *, method: str, confirm_stale: bool) -> None:

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from library.models import is_stale
+
 
 class Reply(models.Model):
     """A letter answering one inquiry, assembled from blocks."""
@@ -83,6 +85,11 @@ class ReplyBlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.position} of reply {self.reply_id}"
+
+    @property
+    def is_stale(self) -> bool:
+        """A copied section older than the library's stale threshold."""
+        return self.kind == self.Kind.SECTION and self.last_updated is not None and is_stale(self.last_updated)
 
 
 class Delivery(models.Model):

@@ -8,7 +8,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from library.models import Section, Topic, is_stale
+from library.models import Section, Topic
 from library.search import search_sections, search_topics
 from library.suggest import suggest
 
@@ -94,9 +94,7 @@ def block_drifts(blocks: list[ReplyBlock]) -> dict[int, Drift]:
 
 def stale_block_ids(blocks: list[ReplyBlock]) -> set[int]:
     """Section blocks whose copy is older than the library's stale threshold."""
-    return {
-        b.pk for b in blocks if b.kind == ReplyBlock.Kind.SECTION and b.last_updated and is_stale(b.last_updated)
-    }
+    return {block.pk for block in blocks if block.is_stale}
 
 
 @dataclass

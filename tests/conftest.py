@@ -1,12 +1,20 @@
 """Shared personas. Alice and Bob are specialists, Rita reviews, Sam supervises,
 Lee edits the library, Charlie has an account but no role."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 
 from lib import roles
 
 PASSWORD = "correct horse battery staple"
+
+# The demo data ships in the repository (library/demo/README.md): the example letter, and a
+# sample of MedQuAD's GARD documents.
+EXAMPLE_LETTER = Path(settings.BASE_DIR) / "library" / "demo" / "gard-scleromyxedema.txt"
+MEDQUAD_SAMPLE = Path(settings.BASE_DIR) / "library" / "demo" / "medquad"
 
 
 def make_user(username: str, *role_names: str) -> User:

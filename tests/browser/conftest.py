@@ -13,12 +13,14 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from tests.conftest import EXAMPLE_LETTER
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-EXAMPLE = Path(settings.BASE_DIR).parent / "shared" / "examples" / "gard-scleromyxedema.txt"
+EXAMPLE = EXAMPLE_LETTER
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 

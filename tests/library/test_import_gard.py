@@ -6,8 +6,9 @@ from django.core.management import CommandError, call_command
 
 from lib.markup import render_text
 from library.models import Reference, Section, StandardText, Topic
+from tests.conftest import EXAMPLE_LETTER
 
-EXAMPLE = Path("/work/shared/examples/gard-scleromyxedema.txt")
+EXAMPLE = EXAMPLE_LETTER
 
 
 def run(*files) -> str:

@@ -1,13 +1,13 @@
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from lib.markup import render_text
 from library.models import Section, Topic
+from tests.conftest import MEDQUAD_SAMPLE
 
-DATA = Path("/work/shared/data/medquad-gard")
+DATA = MEDQUAD_SAMPLE
 # ABCD syndrome (a phenotype list), abdominal aortic aneurysm (three answers), esthesioneuroblastoma
 # and urachal cyst (every qtype), Emery-Dreifuss (an empty answer).
 FILES = [DATA / f"{n}.xml" for n in ("0000004", "0000006", "0002176", "0006290", "0002079")]

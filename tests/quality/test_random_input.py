@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -21,11 +20,12 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from inquiries.forms import fill_token
+from tests.conftest import EXAMPLE_LETTER, MEDQUAD_SAMPLE
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLE = Path(settings.BASE_DIR).parent / "shared" / "examples" / "gard-scleromyxedema.txt"
-MEDQUAD = Path(settings.BASE_DIR).parent / "shared" / "data" / "medquad-gard" / "0000004.xml"
+EXAMPLE = EXAMPLE_LETTER
+MEDQUAD = MEDQUAD_SAMPLE / "0000004.xml"
 COUNTED_APPS = ("library", "inquiries", "replies")
 
 fast = hypothesis_settings(

@@ -1,16 +1,14 @@
 """Factories for the delivery, PDF, email and export tests: the example letter, ready to send."""
 
-from pathlib import Path
-
-from django.conf import settings
 from django.core.management import call_command
 
 from library.models import Topic
 from replies.models import Reply
+from tests.conftest import EXAMPLE_LETTER
 
 from .factories import make_inquiry, make_reply
 
-EXAMPLE = Path(settings.BASE_DIR).parent / "shared/examples/gard-scleromyxedema.txt"
+EXAMPLE = EXAMPLE_LETTER
 
 
 def import_example() -> Topic:

@@ -1,16 +1,15 @@
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command, get_commands
 
 from library.models import Topic
 from replies.models import Reply
+from tests.conftest import EXAMPLE_LETTER
 
 from .factories import make_inquiry
 
-EXAMPLE = Path(settings.BASE_DIR).parent / "shared/examples/gard-scleromyxedema.txt"
+EXAMPLE = EXAMPLE_LETTER
 
 
 def squash(text: str) -> str:

@@ -22,10 +22,9 @@ DEMO_USERS = [
     ("supervisor", "Sam Supervisor", [roles.SPECIALIST, roles.SUPERVISOR]),
     ("editor", "Lee Editor", [roles.LIBRARY_EDITOR]),
 ]
-SHARED = Path(settings.BASE_DIR).parent / "shared"
-EXAMPLE_LETTER = SHARED / "examples" / "gard-scleromyxedema.txt"
-MEDQUAD = SHARED / "data" / "medquad-gard"
-MEDQUAD_DEMO_FILES = 150
+DEMO_DATA = Path(settings.BASE_DIR) / "library" / "demo"
+EXAMPLE_LETTER = DEMO_DATA / "gard-scleromyxedema.txt"
+MEDQUAD = DEMO_DATA / "medquad"
 
 # Standard texts the example letter does not carry: a greeting, and the Spanish set.
 DEMO_STANDARD_TEXTS = [
@@ -82,11 +81,8 @@ class Command(BaseCommand):
         return user
 
     def load_library(self) -> None:
-        if EXAMPLE_LETTER.exists():
-            call_command("import_gard", str(EXAMPLE_LETTER), stdout=self.stdout)
-        if MEDQUAD.is_dir():
-            files = sorted(MEDQUAD.glob("*.xml"))[:MEDQUAD_DEMO_FILES]
-            call_command("import_medquad", *map(str, files), stdout=self.stdout)
+        call_command("import_gard", str(EXAMPLE_LETTER), stdout=self.stdout)
+        call_command("import_medquad", str(MEDQUAD), stdout=self.stdout)
         for kind, language, name, body in DEMO_STANDARD_TEXTS:
             has_default = StandardText.objects.filter(kind=kind, language=language, is_default=True).exists()
             StandardText.objects.get_or_create(

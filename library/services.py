@@ -3,10 +3,13 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from lib.markup import citation_keys
 from library.models import Reference, Section
+
+REVIEWED = "Marked reviewed"
 
 
 def references_for(body: str) -> list[Reference]:
@@ -34,6 +37,22 @@ def section_create(*, topic, by: AbstractBaseUser | None, kind: str, heading: st
         section.save()
         section.references.set(references)
     return section
+
+
+def section_mark_reviewed(*, section: Section, by: AbstractBaseUser) -> Section:
+    """An editor checked the content: last_updated becomes today; the history row says who and when."""
+    with transaction.atomic():
+        locked = Section.objects.select_for_update().get(pk=section.pk)
+        locked.last_updated = timezone.localdate()
+        locked._history_user = by
+        locked._change_reason = REVIEWED
+        locked.save(update_fields=["last_updated", "updated_at"])
+    return locked
+
+
+def sections_record_use(section_ids: list[int]) -> None:
+    """Count one more letter for each section (the review list shows the most-used first)."""
+    Section.objects.filter(pk__in=section_ids).update(times_used=F("times_used") + 1)
 
 
 def section_update(*, section: Section, by: AbstractBaseUser | None, heading: str, body: str,

@@ -104,7 +104,7 @@ def test_it_refuses_a_standard_text_with_an_unknown_placeholder(editor):
                                                                  "_save": "Save"})
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["body"].as_data()[0].code == "unknown_placeholder"
-    assert not StandardText.objects.exists()
+    assert not StandardText.objects.filter(kind="greeting").exists()
 
 
 def test_it_makes_a_reference_key_from_the_text(editor):

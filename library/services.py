@@ -27,11 +27,12 @@ def references_for(body: str) -> list[Reference]:
 
 
 def section_create(*, topic, by: AbstractBaseUser | None, kind: str, heading: str, body: str,
-                   status: str = Section.Status.DRAFT, last_updated=None) -> Section:
+                   status: str = Section.Status.DRAFT, last_updated=None, language: str = "") -> Section:
+    """A section written by an editor: its content is reviewed today unless a date is given."""
     with transaction.atomic():
         references = references_for(body)
         section = Section(topic=topic, kind=kind, heading=heading, body=body, status=status,
-                          last_updated=last_updated or timezone.localdate())
+                          last_updated=last_updated or timezone.localdate(), language=language or topic.language)
         section._history_user = by
         section.full_clean()
         section.save()
@@ -57,7 +58,7 @@ def sections_record_use(section_ids: list[int]) -> None:
 
 def section_update(*, section: Section, by: AbstractBaseUser | None, heading: str, body: str,
                    keep_date: bool = False, status: str | None = None, kind: str | None = None,
-                   topic=None) -> Section:
+                   topic=None, language: str | None = None) -> Section:
     """Edit a section. A new body moves last_updated to today, unless keep_date (a typo fix)."""
     with transaction.atomic():
         # Lock: two editors saving at once must not lose one citation sync or date move.
@@ -73,7 +74,7 @@ def section_update(*, section: Section, by: AbstractBaseUser | None, heading: st
             if not keep_date and locked.last_updated != timezone.localdate():
                 locked.last_updated = timezone.localdate()
                 changed.append("last_updated")
-        for name, value in (("status", status), ("kind", kind), ("topic", topic)):
+        for name, value in (("status", status), ("kind", kind), ("topic", topic), ("language", language)):
             if value is not None and value != getattr(locked, name):
                 setattr(locked, name, value)
                 changed.append(name)

@@ -14,11 +14,12 @@ def make_reference(key: str = "koronowska2013", text: str = "Koronowska SK. Scle
 
 
 def make_section(topic: Topic | None = None, kind: str = "overview", heading: str = "", body: str = "Text.",
-                 status: str = Section.Status.PUBLISHED, last_updated: date = date(2016, 9, 29)) -> Section:
+                 status: str = Section.Status.PUBLISHED, last_updated: date | None = date(2016, 9, 29),
+                 language: str = "en") -> Section:
     topic = topic or make_topic()
     heading = heading or f"{kind} of {topic.name}?"
     return Section.objects.create(topic=topic, kind=kind, heading=heading, body=body, status=status,
-                                  last_updated=last_updated)
+                                  last_updated=last_updated, language=language)
 
 
 def make_standard_text(kind: str = "closing", body: str = "We hope this helps.", language: str = "en",

@@ -97,6 +97,9 @@ PAGES: dict[str, Page] = {
     "library:search": Page(get=LIBRARY),
     "library:topic": Page(get=LIBRARY, params={"pk": "topic"}),
     "library:suggest": Page(get=LIBRARY),
+    # Library review (issue 12)
+    "library:review": Page(get=EDIT_LIBRARY),
+    "library:mark_reviewed": Page(post=EDIT_LIBRARY, params={"pk": "section"}, ok=(302,)),
     # Delivery (issue 6)
     "deliveries:send": Page(get=WRITE, post=WRITE, params={"reply_pk": "reply"}),
     "deliveries:retry": Page(post=WRITE, params={"pk": "delivery"}),

@@ -17,7 +17,8 @@ def editor(lee, login):
 
 def section_form(section, **changes) -> dict:
     data = {"topic": section.topic_id, "kind": section.kind, "language": section.language,
-            "heading": section.heading, "body": section.body, "status": section.status, "references": [r.pk for r in section.references.all()]}
+            "heading": section.heading, "body": section.body, "status": section.status,
+            "references": [r.pk for r in section.references.all()]}
     data.update(changes)
     data = {k: v for k, v in data.items() if v not in (None, False)}
     return {**data, "_save": "Save"}

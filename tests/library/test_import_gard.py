@@ -1,4 +1,5 @@
 from datetime import date
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,6 @@ EXAMPLE = EXAMPLE_LETTER
 
 
 def run(*files) -> str:
-    from io import StringIO
-
     out = StringIO()
     call_command("import_gard", *[str(f) for f in files], stdout=out, stderr=StringIO())
     return out.getvalue()
@@ -129,3 +128,15 @@ def test_it_imports_good_files_and_reports_the_bad_one(db, tmp_path):
         call_command("import_gard", str(bad), str(EXAMPLE), stdout=StringIO(), stderr=err)
     assert str(bad) in err.getvalue()
     assert Section.objects.count() == 4
+
+
+def test_it_dates_sections_from_the_page_only_and_imports_a_spanish_page(db, tmp_path):
+    spanish = tmp_path / "es.txt"
+    spanish.write_text(EXAMPLE.read_text(encoding="utf-8").replace("Scleromyxedema\n", "Escleromixedema\n", 1),
+                       encoding="utf-8")
+    call_command("import_gard", str(spanish), "--language", "es", stdout=StringIO(), stderr=StringIO())
+    topic = Topic.objects.get(name="Escleromixedema")
+    assert topic.language == "es"
+    assert {s.language for s in topic.sections.all()} == {"es"}
+    assert date(2017, 3, 13) in {s.last_updated for s in topic.sections.all()}
+    assert set(frame_texts().values_list("language", flat=True)) == {"es"}

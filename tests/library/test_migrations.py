@@ -1,0 +1,77 @@
+"""The data migration that forgets the dates MedQuAD never gave, and brings the no-match texts."""
+
+from datetime import date, datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from library.models import StandardText
+
+BEFORE = [("library", "0006_language_review_dates_no_match_texts")]
+AFTER = [("library", "0007_unknown_medquad_dates_and_no_match_texts")]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_forgets_only_the_dates_of_sections_imported_without_one(django_user_model):
+    apps = migrate(BEFORE)
+    Topic = apps.get_model("library", "Topic")
+    Section = apps.get_model("library", "Section")
+    HistoricalSection = apps.get_model("library", "HistoricalSection")
+    imported_on = datetime(2026, 11, 20, 15, tzinfo=timezone.get_current_timezone())
+    medquad = Topic.objects.create(name="Urachal cyst", gard_id=9999)
+    gard_page = Topic.objects.create(name="Scleromyxedema")
+
+    def section(topic, kind, last_updated, editor=None):
+        row = Section.objects.create(topic=topic, kind=kind, heading=f"{kind}?", body="Text.", status="published",
+                                     last_updated=last_updated)
+        Section.objects.filter(pk=row.pk).update(created_at=imported_on)
+        HistoricalSection.objects.create(id=row.pk, topic_id=topic.pk, kind=kind, heading=row.heading, body="Text.",
+                                         status="published", last_updated=last_updated, created_at=imported_on,
+                                         updated_at=imported_on, history_date=imported_on, history_type="+",
+                                         history_user_id=editor, language="en")
+        return row.pk
+
+    invented = section(medquad, "overview", imported_on.date())
+    from_source = section(medquad, "cause", date(2016, 9, 29))  # a GARD page's date on a MedQuAD topic
+    editors = section(medquad, "treatment", imported_on.date(), editor=django_user_model.objects.create(
+        username="ed").pk)
+    page = section(gard_page, "overview", imported_on.date())  # no MedQuAD id: the page dated it
+
+    apps = migrate(AFTER)
+    Section = apps.get_model("library", "Section")
+    dates = dict(Section.objects.values_list("pk", "last_updated"))
+    assert dates[invented] is None
+    assert dates[from_source] == date(2016, 9, 29)
+    assert dates[editors] == imported_on.date()
+    assert dates[page] == imported_on.date()
+
+
+@pytest.mark.parametrize("kind", StandardText.NO_MATCH_KINDS)
+def test_it_brings_the_no_match_texts_in_english_and_spanish(db, kind):
+    texts = StandardText.objects.filter(kind=kind, is_default=True)
+    assert {t.language for t in texts} == {"en", "es"}
+    assert all(t.body.strip() for t in texts)
+
+
+def test_it_lets_an_editor_change_a_no_match_text_in_the_admin(lee, login):
+    lee.is_staff = True
+    lee.save()
+    text = StandardText.objects.get(kind="referral", language="es", is_default=True)
+    client = login(lee)
+    assert client.get(f"/admin/library/standardtext/{text.pk}/change/").status_code == 200
+    response = client.post(f"/admin/library/standardtext/{text.pk}/change/", {
+        "kind": "referral", "language": "es", "name": text.name, "body": "Consulte a su médico.",
+        "is_default": "on", "_save": "Save"})
+    assert response.status_code == 302
+    text.refresh_from_db()
+    assert text.body == "Consulte a su médico."
+    assert text.history.first().history_user == lee

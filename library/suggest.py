@@ -23,6 +23,7 @@ KIND_WEIGHT = 1.0  # a section of a kind the question asks for
 OVERVIEW_WEIGHT = 0.8  # the overview, always offered
 OTHER_WEIGHT = 0.5  # the topic's other sections
 TEXT_WEIGHT = 0.5  # sections found by their text when the question names no topic
+EXACT = 1.0  # a topic named with every word as the library spells it
 
 
 @dataclass
@@ -31,10 +32,21 @@ class Suggestion:
     topics: list[tuple[Topic, float]] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     sections: list[tuple[Section, float]] = field(default_factory=list)
+    # True when no topic was named and the sections were found by their text: suggestions only.
+    from_search: bool = False
+
+    @property
+    def match(self) -> str:
+        """How sure: "exact" (a topic named as the library spells it), "fuzzy" (only a typo-tolerant
+        reading names one: ask "did you mean ...?"), "none" (no topic named)."""
+        if not self.topics:
+            return "none"
+        return "exact" if max(score for _, score in self.topics) >= EXACT else "fuzzy"
 
     def as_json(self) -> dict:
         return {
             "question": self.question,
+            "match": self.match,
             "topics": [{"id": t.pk, "name": t.name, "score": round(s, 3)} for t, s in self.topics],
             "kinds": list(self.kinds),
             "sections": [
@@ -156,4 +168,4 @@ def suggest(question: str, limit: int = 10) -> Suggestion:
         found = search_sections(_keywords(question), limit) if question else []
         chosen = [(s, score * (TEXT_WEIGHT + 0.5 * (s.kind in kinds))) for s, score in found]
         chosen.sort(key=lambda item: -item[1])
-    return Suggestion(question=question, topics=topics, kinds=kinds, sections=chosen)
+    return Suggestion(question=question, topics=topics, kinds=kinds, sections=chosen, from_search=not topics)

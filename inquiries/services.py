@@ -106,6 +106,20 @@ def inquiry_set_topics(*, inquiry: Inquiry, topics: Iterable, by: AbstractBaseUs
     return inquiry
 
 
+def inquiry_flag_research(*, inquiry: Inquiry, needed: bool, by: AbstractBaseUser | None, note: str = "") -> bool:
+    """Flag (or clear) "research needed" and note it in the timeline; False when it already was so."""
+    with transaction.atomic():
+        locked = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+        if locked.research_needed == needed:
+            return False
+        locked.research_needed = needed
+        locked.save(update_fields=["research_needed", "updated_at"])
+        action = "inquiry.research_needed" if needed else "inquiry.research_done"
+        record_event(inquiry=locked, action=action, by=by, note=note)
+    inquiry.research_needed = needed
+    return True
+
+
 # --- Creation ------------------------------------------------------------------------------
 
 

@@ -58,6 +58,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "q": q,
         "topics": [(topic, score, counts.get(topic.pk, 0)) for topic, score in topics],
         "sections": search_sections(q, limit=20) if q else [],
+        "can_review": roles.has_role(request.user, roles.LIBRARY_EDITOR),
     }
     return render(request, "library/search.html", context)
 

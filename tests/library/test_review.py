@@ -109,3 +109,8 @@ def test_it_shows_unknown_dates_as_unknown_on_the_topic_page(alice, login):
     section = make_section(last_updated=None)
     response = login(alice).get(section.topic.get_absolute_url())
     assert b"Last updated: unknown" in response.content and b"needs review" in response.content
+
+
+def test_it_links_the_review_list_for_editors_only(lee, alice, login):
+    assert b'id="review-link"' in login(lee).get("/desk/library/").content
+    assert b'id="review-link"' not in login(alice).get("/desk/library/").content

@@ -67,6 +67,6 @@ def thanks_token(inquiry: Inquiry) -> str:
 
 
 def make_reply(inquiry: Inquiry, author: User, sections: str = "all"):
-    from replies.services import reply_start
+    from replies.composer.services import reply_start
 
     return reply_start(inquiry=inquiry, by=author, sections=sections)

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from inquiries.models import Inquiry, Requester
 from library.models import Reference, Section, StandardText, Topic
+from replies.composer.services import reply_start
 from replies.models import Reply
-from replies.services import reply_start
 
 _numbers = itertools.count(1)
 

@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from library.models import Section
-from replies.services import reply_block_add
+from replies.composer.services import reply_block_add
 
 from .factories import make_reply, make_section, make_standard_texts
 

@@ -1,7 +1,7 @@
-from replies.letter import assemble_letter
+from replies.composer.services import reply_block_add, reply_start
+from replies.letter.assembly import assemble_letter
+from replies.letter.render import letter_html, letter_text
 from replies.models import Reply
-from replies.render import letter_html, letter_text
-from replies.services import reply_block_add, reply_start
 
 from .factories import make_inquiry, make_reference, make_section, make_standard_texts, make_topic
 

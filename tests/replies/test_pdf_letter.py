@@ -6,9 +6,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from replies.exports import export_reply
-from replies.letter import assemble_letter
-from replies.pdf import letter_document
+from replies.letter.assembly import assemble_letter
+from replies.letter.exports import export_reply
+from replies.letter.pdf import letter_document
 
 from .delivery_factories import EXAMPLE, example_reply
 

@@ -1,6 +1,6 @@
 """Sending, retrying, archive and export downloads, and printing in bulk.
 
-Changes are POSTs to the services in replies.deliveries and replies.bulk; downloads are GETs
+Changes are POSTs to the services in replies.outbox.deliveries and replies.outbox.bulk; downloads are GETs
 (an archive download writes a timeline row: an audit record, not a change of state).
 """
 
@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lib import roles
 from lib.roles import has_role
 
+from ..letter.exports import CONTENT_TYPES, EXPORTERS, export_filename, export_reply
+from ..models import BulkExport, Delivery, Reply
 from . import bulk, deliveries
-from .exports import CONTENT_TYPES, EXPORTERS, export_filename, export_reply
-from .forms_delivery import BulkForm, SendForm
-from .models import BulkExport, Delivery, Reply
+from .forms import BulkForm, SendForm
 
 READERS = roles.CASE_READERS
 SENDERS = roles.CASE_WRITERS

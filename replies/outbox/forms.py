@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import Delivery, Reply
+from ..models import Delivery, Reply
 
 
 class SendForm(forms.Form):

@@ -15,7 +15,7 @@ from lib.markup import citation_keys, html_to_text, render_markdown
 from library.models import Reference, StandardText, Topic
 from library.placeholders import fill_placeholders
 
-from .models import Reply, ReplyBlock
+from ..models import Reply, ReplyBlock
 
 FRAME_KINDS = [k.value for k in StandardText.Kind]  # letterhead, greeting, closing, signature, disclaimer
 HEAD_KINDS = ("letterhead", "greeting")  # the standard texts above the body

@@ -21,8 +21,10 @@ from lib.markup import citation_keys, render_markdown
 from lib.roles import has_role
 from library.models import Reference, StandardText
 
+from ..letter.assembly import assemble_letter, number_citations
+from ..letter.render import letter_html
+from ..models import Reply, ReplyBlock
 from . import services
-from .deliveries import sendable_statuses
 from .forms import (
     AddSectionForm,
     AddStandardForm,
@@ -36,9 +38,6 @@ from .forms import (
     TitleForm,
     VersionForm,
 )
-from .letter import assemble_letter, number_citations
-from .models import Reply, ReplyBlock
-from .render import letter_html
 from .selectors import block_drifts, diff_html, library_side, stale_block_ids
 
 READERS = roles.CASE_READERS
@@ -122,7 +121,7 @@ def composer_context(request: HttpRequest, reply: Reply) -> dict:
         "can_review": reply.status == Reply.Status.IN_REVIEW and is_reviewer,
         "review_required": settings.REPLY_REVIEW_REQUIRED,
         "send_url": reverse("deliveries:send", args=[reply.pk])
-        if reply.status in sendable_statuses() and letter.is_sendable
+        if reply.status in services.sendable_statuses() and letter.is_sendable
         else None,
         "title_form": TitleForm(initial={"title": reply.title, "version": reply.version}),
         "custom_form": CustomBlockForm(initial={"version": reply.version}),

@@ -9,18 +9,18 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from inquiries.models import Inquiry
+from inquiries.selectors import get_inquiry
 from lib import roles
 from lib.markup import citation_keys, render_markdown
 from lib.roles import has_role
 from library.models import Reference, StandardText
 
+from ..fetch import get_reply
 from ..letter.assembly import assemble_letter, number_citations
 from ..letter.render import letter_html
 from ..models import Reply, ReplyBlock
@@ -39,22 +39,6 @@ from .forms import (
     VersionForm,
 )
 from .selectors import block_drifts, diff_html, library_side, stale_block_ids
-
-READERS = roles.CASE_READERS
-WRITERS = roles.CASE_WRITERS
-
-
-def _get_reply(request: HttpRequest, pk: int, *, write: bool = False) -> Reply:
-    """The reply, if this user may see it (or change it): 404 / 403 otherwise."""
-    if not has_role(request.user, *(WRITERS if write else READERS)):
-        raise PermissionDenied
-    return get_object_or_404(Reply.objects.select_related("inquiry__requester", "author", "reviewer"), pk=pk)
-
-
-def _get_inquiry(request: HttpRequest, pk: int) -> Inquiry:
-    if not has_role(request.user, *WRITERS):
-        raise PermissionDenied
-    return get_object_or_404(Inquiry, pk=pk)
 
 
 def _back(reply: Reply, anchor: str = "") -> HttpResponse:
@@ -88,7 +72,7 @@ def _refused(request: HttpRequest, status: int = 409) -> int:
 @login_required
 @require_POST
 def start(request: HttpRequest, inquiry_pk: int) -> HttpResponse:
-    inquiry = _get_inquiry(request, inquiry_pk)
+    inquiry = get_inquiry(request.user, inquiry_pk, act=True)
     form = StartForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose how to start the reply.")
@@ -103,7 +87,7 @@ def composer_context(request: HttpRequest, reply: Reply) -> dict:
     letter = assemble_letter(reply)
     topic_id = request.GET.get("topic")
     stale = stale_block_ids(blocks)
-    can_edit = reply.status == Reply.Status.DRAFTING and has_role(request.user, *WRITERS)
+    can_edit = reply.status == Reply.Status.DRAFTING and has_role(request.user, *roles.CASE_WRITERS)
     is_reviewer = has_role(request.user, roles.REVIEWER) and reply.author_id != request.user.pk
     return {
         "reply": reply,
@@ -132,7 +116,7 @@ def composer_context(request: HttpRequest, reply: Reply) -> dict:
 @login_required
 @require_GET
 def compose(request: HttpRequest, pk: int) -> HttpResponse:
-    reply = _get_reply(request, pk)
+    reply = get_reply(request.user, pk)
     template = "replies/_composer.html" if request.htmx else "replies/compose.html"
     return render(request, template, composer_context(request, reply))
 
@@ -140,7 +124,7 @@ def compose(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def title(request: HttpRequest, pk: int) -> HttpResponse:
-    reply = _get_reply(request, pk, write=True)
+    reply = get_reply(request.user, pk, write=True)
     form = TitleForm(request.POST)
     if not form.is_valid():
         return _invalid(request, reply, form)
@@ -162,7 +146,7 @@ def title(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def add_section(request: HttpRequest, pk: int) -> HttpResponse:
-    reply = _get_reply(request, pk, write=True)
+    reply = get_reply(request.user, pk, write=True)
     form = AddSectionForm(request.POST)
     if not form.is_valid():
         return _invalid(request, reply, form)
@@ -175,7 +159,7 @@ def add_section(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def add_standard(request: HttpRequest, pk: int) -> HttpResponse:
-    reply = _get_reply(request, pk, write=True)
+    reply = get_reply(request.user, pk, write=True)
     form = AddStandardForm(request.POST)
     if not form.is_valid():
         return _invalid(request, reply, form)
@@ -187,7 +171,7 @@ def add_standard(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def add_custom(request: HttpRequest, pk: int) -> HttpResponse:
-    reply = _get_reply(request, pk, write=True)
+    reply = get_reply(request.user, pk, write=True)
     form = CustomBlockForm(request.POST)
     if not form.is_valid():
         return _invalid(request, reply, form)
@@ -209,7 +193,7 @@ def add_custom(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def move(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
-    reply = _get_reply(request, pk, write=True)
+    reply = get_reply(request.user, pk, write=True)
     form = MoveForm(request.POST)
     if not form.is_valid():
         return _invalid(request, reply, form)
@@ -221,7 +205,7 @@ def move(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def remove(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
-    reply = _get_reply(request, pk, write=True)
+    reply = get_reply(request.user, pk, write=True)
     form = VersionForm(request.POST)
     if not form.is_valid():
         return _invalid(request, reply, form)
@@ -232,7 +216,7 @@ def remove(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def refresh(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
-    reply = _get_reply(request, pk, write=True)
+    reply = get_reply(request.user, pk, write=True)
     form = RefreshForm(request.POST)
     if not form.is_valid():
         return _invalid(request, reply, form)
@@ -263,7 +247,7 @@ def _block_gone(request: HttpRequest, reply: Reply) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
-    reply = _get_reply(request, pk, write=True)
+    reply = get_reply(request.user, pk, write=True)
     block = ReplyBlock.objects.filter(pk=block_id, reply=reply).first()
     if block is None:
         return _block_gone(request, reply)
@@ -300,8 +284,7 @@ def _preview_html(body: str) -> str:
 @require_POST
 def preview_markdown(request: HttpRequest) -> HttpResponse:
     """A block's Markdown as the letter will show it (htmx, while typing). Changes nothing."""
-    if not has_role(request.user, *WRITERS):
-        raise PermissionDenied
+    roles.require_role(request.user, *roles.CASE_WRITERS)
     form = PreviewForm(request.POST)
     body = form.cleaned_data["body"] if form.is_valid() else ""
     return render(request, "replies/_markdown_preview.html", {"preview": _preview_html(body)})
@@ -320,7 +303,7 @@ REVIEW_ACTIONS = {
 def review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in REVIEW_ACTIONS and action != "return":
         raise Http404
-    reply = _get_reply(request, pk, write=action not in ("approve", "return"))
+    reply = get_reply(request.user, pk, write=action not in ("approve", "return"))
     if action == "return":
         form = ReturnForm(request.POST)
         if not form.is_valid():

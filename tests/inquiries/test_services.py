@@ -17,8 +17,7 @@ from inquiries.services import (
     path_to_sent,
 )
 from inquiries.workflow import IllegalTransition, inquiry_transition
-
-from .factories import make_inquiry
+from tests.conftest import make_inquiry
 
 pytestmark = pytest.mark.django_db
 S = Inquiry.Status

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from replies.models import BulkExport, Reply
 from replies.outbox import bulk_render
+from tests.conftest import make_inquiry
 
 from .delivery_factories import small_reply
-from .factories import make_inquiry
 
 
 @pytest.fixture

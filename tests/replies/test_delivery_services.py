@@ -1,5 +1,6 @@
 """The outbox services: what may be queued, the single claim, the sealed archive, the inquiry's moves."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -183,9 +184,9 @@ def test_it_releases_a_delivery_whose_worker_died_before_sending(alice, django_c
     long_ago = timezone.now() - timedelta(hours=1)
     Delivery.objects.filter(pk=delivery.pk).update(status="sending", started_at=long_ago, queued_at=long_ago)
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("retry_deliveries", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("retry_deliveries", stdout=io.StringIO())
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("retry_deliveries", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("retry_deliveries", stdout=io.StringIO())
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.SENT and len(mail.outbox) == 1
 

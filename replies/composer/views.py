@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -45,15 +46,32 @@ def _back(reply: Reply, anchor: str = "") -> HttpResponse:
     return redirect(reply.get_absolute_url() + anchor)
 
 
-def _act(request: HttpRequest, reply: Reply, action: Callable[[], object], done: str = "") -> HttpResponse:
-    """Run one service call; a refusal or a conflict becomes a message, never a lost change."""
+def _change(request: HttpRequest, reply: Reply, form_class: type[Form], service: Callable[..., object],
+            done: str = "", keep: str = "", kept: str = "", **extra) -> HttpResponse:
+    """One change of the reply: the form's data (and `extra`) go to the service; a refusal or a
+    conflict becomes a message, never a lost change. `done` may name the form's fields.
+
+    With `keep` (the form's name in the composer), a conflict shows the composer as it is now
+    with the form filled in again, and says `kept`, which may name `current` and the fields."""
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _invalid(request, reply, form)
+    data = form.cleaned_data
     try:
-        action()
+        service(reply=reply, by=request.user, **data, **extra)
+    except services.ReplyConflict as conflict:
+        if not keep:
+            messages.error(request, str(conflict))
+            return _back(reply)
+        messages.error(request, f"{conflict} {kept.format(current=conflict.current, **data)}")
+        context = composer_context(request, conflict.current)
+        context[keep] = form_class(initial={**data, "version": conflict.current.version})
+        return render(request, "replies/compose.html", context, status=_refused(request))
     except services.ReplyError as error:
         messages.error(request, str(error))
     else:
         if done:
-            messages.success(request, done)
+            messages.success(request, done.format(**form.cleaned_data))
     return _back(reply)
 
 
@@ -125,104 +143,53 @@ def compose(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def title(request: HttpRequest, pk: int) -> HttpResponse:
     reply = get_reply(request.user, pk, write=True)
-    form = TitleForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, reply, form)
-    try:
-        services.reply_update(reply=reply, version=form.cleaned_data["version"], by=request.user,
-                              title=form.cleaned_data["title"])
-    except services.ReplyConflict as conflict:
-        # Nothing typed is lost: their title is saved, yours comes back in the form.
-        messages.error(request, f"{conflict} Their title: “{conflict.current.title}”. "
-                                f"Yours: “{form.cleaned_data['title']}” (still in the form).")
-        context = composer_context(request, conflict.current)
-        context["title_form"] = TitleForm(initial={**form.cleaned_data, "version": conflict.current.version})
-        return render(request, "replies/compose.html", context, status=_refused(request))
-    except services.ReplyError as error:
-        messages.error(request, str(error))
-    return _back(reply)
+    # Nothing typed is lost: their title is saved, yours comes back in the form.
+    return _change(request, reply, TitleForm, services.reply_update, keep="title_form",
+                   kept="Their title: “{current.title}”. Yours: “{title}” (still in the form).")
 
 
 @login_required
 @require_POST
 def add_section(request: HttpRequest, pk: int) -> HttpResponse:
     reply = get_reply(request.user, pk, write=True)
-    form = AddSectionForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, reply, form)
-    section = form.cleaned_data["section"]
-    return _act(request, reply, lambda: services.reply_block_add(
-        reply=reply, version=form.cleaned_data["version"], by=request.user, section=section),
-        done=f"Added “{section.heading}”.")
+    return _change(request, reply, AddSectionForm, services.reply_block_add, done="Added “{section.heading}”.")
 
 
 @login_required
 @require_POST
 def add_standard(request: HttpRequest, pk: int) -> HttpResponse:
     reply = get_reply(request.user, pk, write=True)
-    form = AddStandardForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, reply, form)
-    return _act(request, reply, lambda: services.reply_block_add(
-        reply=reply, version=form.cleaned_data["version"], by=request.user,
-        standard_text=form.cleaned_data["standard_text"]))
+    return _change(request, reply, AddStandardForm, services.reply_block_add)
 
 
 @login_required
 @require_POST
 def add_custom(request: HttpRequest, pk: int) -> HttpResponse:
     reply = get_reply(request.user, pk, write=True)
-    form = CustomBlockForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, reply, form)
-    data = form.cleaned_data
-    try:
-        services.reply_block_add(reply=reply, version=data["version"], by=request.user,
-                                 heading=data["heading"], body=data["body"])
-    except services.ReplyConflict as conflict:
-        # Nothing typed is lost: the paragraph comes back in the form to add again.
-        context = composer_context(request, conflict.current)
-        context["custom_form"] = CustomBlockForm(initial={**data, "version": conflict.current.version})
-        messages.error(request, f"{conflict} Your paragraph is still in the form below: add it again.")
-        return render(request, "replies/compose.html", context, status=_refused(request))
-    except services.ReplyError as error:
-        messages.error(request, str(error))
-    return _back(reply)
+    return _change(request, reply, CustomBlockForm, services.reply_block_add, keep="custom_form",
+                   kept="Your paragraph is still in the form below: add it again.")
 
 
 @login_required
 @require_POST
 def move(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
     reply = get_reply(request.user, pk, write=True)
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, reply, form)
-    return _act(request, reply, lambda: services.reply_block_move(
-        reply=reply, version=form.cleaned_data["version"], by=request.user, block_id=block_id,
-        direction=form.cleaned_data["direction"]))
+    return _change(request, reply, MoveForm, services.reply_block_move, block_id=block_id)
 
 
 @login_required
 @require_POST
 def remove(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
     reply = get_reply(request.user, pk, write=True)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, reply, form)
-    return _act(request, reply, lambda: services.reply_block_remove(
-        reply=reply, version=form.cleaned_data["version"], by=request.user, block_id=block_id))
+    return _change(request, reply, VersionForm, services.reply_block_remove, block_id=block_id)
 
 
 @login_required
 @require_POST
 def refresh(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
     reply = get_reply(request.user, pk, write=True)
-    form = RefreshForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, reply, form)
-    return _act(request, reply, lambda: services.reply_block_refresh(
-        reply=reply, version=form.cleaned_data["version"], by=request.user, block_id=block_id,
-        confirm=form.cleaned_data["confirm"]), done="The section now reads as in the library.")
+    return _change(request, reply, RefreshForm, services.reply_block_refresh, block_id=block_id,
+                   done="The section now reads as in the library.")
 
 
 def _edit_page(request, reply, block, form, *, status=200, conflict=None, preview=None) -> HttpResponse:
@@ -291,29 +258,20 @@ def preview_markdown(request: HttpRequest) -> HttpResponse:
 
 
 REVIEW_ACTIONS = {
-    "submit": (services.reply_submit, "Submitted for review."),
-    "approve": (services.reply_approve, "Approved: the reply may be sent."),
-    "ready": (services.reply_mark_ready, "Marked ready: the reply may be sent."),
-    "reopen": (services.reply_reopen, "Back to drafting."),
+    "submit": (services.reply_submit, VersionForm, "Submitted for review."),
+    "approve": (services.reply_approve, VersionForm, "Approved: the reply may be sent."),
+    "return": (services.reply_return, ReturnForm, "Returned to the author with your comment."),
+    "ready": (services.reply_mark_ready, VersionForm, "Marked ready: the reply may be sent."),
+    "reopen": (services.reply_reopen, VersionForm, "Back to drafting."),
 }
 
 
 @login_required
 @require_POST
 def review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if action not in REVIEW_ACTIONS and action != "return":
+    if action not in REVIEW_ACTIONS:
         raise Http404
+    # A reviewer (who may hold no writing role) approves or returns; the rest is the writers'.
     reply = get_reply(request.user, pk, write=action not in ("approve", "return"))
-    if action == "return":
-        form = ReturnForm(request.POST)
-        if not form.is_valid():
-            return _invalid(request, reply, form)
-        return _act(request, reply, lambda: services.reply_return(
-            reply=reply, version=form.cleaned_data["version"], by=request.user, comment=form.cleaned_data["comment"]),
-            done="Returned to the author with your comment.")
-    service, done = REVIEW_ACTIONS[action]
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, reply, form)
-    return _act(request, reply, lambda: service(reply=reply, version=form.cleaned_data["version"], by=request.user),
-                done=done)
+    service, form_class, done = REVIEW_ACTIONS[action]
+    return _change(request, reply, form_class, service, done=done)

@@ -4,8 +4,7 @@ import pytest
 
 from inquiries.models import Inquiry
 from inquiries.services import inquiry_flag_research
-
-from .factories import make_inquiry
+from tests.conftest import make_inquiry
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,7 @@
 import pytest
 
 from library.suggest import suggest
-
-from .factories import make_section, make_topic
+from tests.conftest import make_section, make_topic
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from library.models import Section
 from library.services import REVIEWED, sections_record_use
-from tests.library.factories import make_section, make_topic
+from tests.conftest import make_section, make_topic
 
 OLD = date(2001, 1, 1)
 

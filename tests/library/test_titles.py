@@ -3,7 +3,7 @@
 import pytest
 
 from library.titles import TITLE_PHRASES, letter_title, topic_in_sentence
-from tests.library.factories import make_section, make_topic
+from tests.conftest import make_section, make_topic
 
 
 @pytest.mark.parametrize(("kinds", "language", "title"), [

@@ -86,8 +86,9 @@ def due_date_for(received_at: dt.datetime) -> dt.date:
 
 
 def suggested_topics(text: str, limit: int = 5) -> list:
-    """The topics the question names, as the library's suggestions rank them."""
-    return [topic for topic, _score in suggest(text).topics[:limit]]
+    """The topics the question names as the library spells them (a typo-tolerant reading is only a
+    "did you mean ...?" in the composer, never a topic of the inquiry by itself)."""
+    return suggest(text).exact_topics[:limit]
 
 
 def inquiry_set_topics(*, inquiry: Inquiry, topics: Iterable, by: AbstractBaseUser | None) -> Inquiry:

@@ -43,6 +43,11 @@ class Suggestion:
             return "none"
         return "exact" if max(score for _, score in self.topics) >= EXACT else "fuzzy"
 
+    @property
+    def exact_topics(self) -> list[Topic]:
+        """The topics named as the library spells them: sure enough to draft from."""
+        return [topic for topic, score in self.topics if score >= EXACT]
+
     def as_json(self) -> dict:
         return {
             "question": self.question,

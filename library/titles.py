@@ -14,6 +14,7 @@ ENGLISH = {
     "marks": ("", "?"),
     "and": " and ",
     "information": "Information about {topic}",
+    "no_topic": "Your question",
     "kinds": {
         "overview": ("what is {topic}", "what is it"),
         "symptoms": ("what are the signs and symptoms of {topic}", "what are its signs and symptoms"),
@@ -30,6 +31,7 @@ SPANISH = {
     "marks": ("¿", "?"),
     "and": " y ",
     "information": "Información sobre {topic}",
+    "no_topic": "Su pregunta",
     "kinds": {
         "overview": ("qué es {topic}", "qué es"),
         "symptoms": ("cuáles son los signos y síntomas de {topic}", "cuáles son sus signos y síntomas"),
@@ -49,9 +51,14 @@ def _capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def letter_title(topic_name: str, kinds: list[str], language: str) -> str:
-    """The title for a letter about topic_name answering these kinds (in the order asked)."""
+def letter_title(topic_name: str | None, kinds: list[str], language: str) -> str:
+    """The title for a letter about topic_name answering these kinds (in the order asked).
+
+    Without a topic, a neutral title: never the requester's words.
+    """
     table = TITLE_PHRASES.get(language, ENGLISH)
+    if not topic_name:
+        return table["no_topic"]
     known = [kind for kind in dict.fromkeys(kinds) if kind in table["kinds"]]
     if not known:
         return _capitalized(table["information"].format(topic=topic_name))

@@ -8,7 +8,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from library.models import Section, Topic
+from library.models import Section, StandardText, Topic
 from library.search import search_sections, search_topics
 from library.suggest import suggest
 
@@ -97,11 +97,32 @@ def stale_block_ids(blocks: list[ReplyBlock]) -> set[int]:
     return {block.pk for block in blocks if block.is_stale}
 
 
+def date_warnings(blocks: list[ReplyBlock]) -> list[str]:
+    """What the specialist and the reviewer should know about the dates of the copied sections."""
+    unknown = [b.heading for b in blocks if b.date_unknown]
+    stale = [b.heading for b in blocks if b.is_stale]
+    warnings = []
+    if unknown:
+        warnings.append("Nobody knows when these sections were last reviewed (the letter prints no "
+                        f"“Last updated” for them): {_quoted(unknown)}.")
+    if stale:
+        warnings.append(f"These sections were last reviewed long ago (stale): {_quoted(stale)}.")
+    return warnings
+
+
+def _quoted(headings: list[str]) -> str:
+    return ", ".join(f"“{heading}”" for heading in headings)
+
+
 @dataclass
 class LibrarySide:
     """What the composer's library column shows."""
 
     query: str = ""
+    # "exact", "fuzzy" (ask "did you mean ...?") or "none" (suggestions found by their words only)
+    match: str = "none"
+    did_you_mean: list[Topic] = field(default_factory=list)
+    no_match_texts: list[StandardText] = field(default_factory=list)
     suggestions: list[Section] = field(default_factory=list)
     results: list[Section] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
@@ -115,22 +136,31 @@ def _published(ids: list[int]) -> list[Section]:
     return [found[pk] for pk in ids if pk in found]
 
 
-def _suggested(question: str) -> list[Section]:
-    return _published([section.pk for section, _score in suggest(question).sections][:8])
+def _language_first(sections: list[Section], language: str) -> list[Section]:
+    """The letter's language first, otherwise in the order given."""
+    return sorted(sections, key=lambda section: section.language != language)
 
 
-def _search(query: str) -> tuple[list[Section], list[Topic]]:
+def _search(query: str, language: str) -> tuple[list[Section], list[Topic]]:
     sections = [section for section, _score in search_sections(query, 20)]
     topics = [topic for topic, _score in search_topics(query, 10)]
-    return _published([s.pk for s in sections]), topics
+    return _language_first(_published([s.pk for s in sections]), language), topics
 
 
 def library_side(reply: Reply, *, query: str = "", topic_id: int | None = None) -> LibrarySide:
     side = LibrarySide(query=query.strip())
-    side.suggestions = _suggested(reply.inquiry.question)
-    if side.query:
-        side.results, side.topics = _search(side.query)
+    suggestion = suggest(reply.inquiry.question)
     inquiry_topics = list(reply.inquiry.topics.all())
+    side.match = "exact" if inquiry_topics else suggestion.match
+    if side.match == "fuzzy":
+        side.did_you_mean = [topic for topic, _score in suggestion.topics[:3]]
+    if side.match == "none":
+        side.no_match_texts = list(StandardText.objects.filter(
+            kind__in=StandardText.NO_MATCH_KINDS, language=reply.language).order_by("kind", "-is_default", "name"))
+    ranked = _published([section.pk for section, _score in suggestion.sections][:8])
+    side.suggestions = _language_first(ranked, reply.language)
+    if side.query:
+        side.results, side.topics = _search(side.query, reply.language)
     if topic_id is None and inquiry_topics:
         topic_id = inquiry_topics[0].pk
     if topic_id is not None:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/add/section/", views.add_section, name="add_section"),
     path("<int:pk>/add/standard/", views.add_standard, name="add_standard"),
     path("<int:pk>/add/custom/", views.add_custom, name="add_custom"),
+    path("<int:pk>/use-topic/", views.use_topic, name="use_topic"),
     path("<int:pk>/blocks/<int:block_id>/move/", views.move, name="move"),
     path("<int:pk>/blocks/<int:block_id>/remove/", views.remove, name="remove"),
     path("<int:pk>/blocks/<int:block_id>/refresh/", views.refresh, name="refresh"),

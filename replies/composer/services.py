@@ -134,8 +134,12 @@ def reply_start(
     ReplyBlock.objects.bulk_create(blocks)
     sections_record_use([section.pk for section in chosen])
     inquiry_mark_drafting(inquiry=inquiry, by=by, data={"reply": reply.pk})
-    if suggestion.match == "none" and not inquiry.topics.exists():
-        inquiry_flag_research(inquiry=inquiry, needed=True, by=by, note="No library topic matched the question.")
+    if not inquiry.topics.exists():
+        if suggestion.exact_topics:
+            # The letter is about the topics it answers from: its heading names them.
+            inquiry_set_topics(inquiry=inquiry, topics=suggestion.exact_topics, by=by)
+        elif suggestion.match == "none":
+            inquiry_flag_research(inquiry=inquiry, needed=True, by=by, note="No library topic matched the question.")
     return reply
 
 

@@ -3,10 +3,12 @@ Lee edits the library, Charlie has an account but no role. The factories write r
 to the database; each app's tests/<app>/factories.py builds on them."""
 
 import datetime as dt
+import importlib
 import itertools
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
@@ -181,3 +183,12 @@ def make_standard_texts(language: str = "en") -> dict[str, StandardText]:
         kind: make_standard_text(kind, body, language=language, name=f"Default {kind}", is_default=True)
         for kind, body in STANDARD_BODIES.items()
     }
+
+
+@pytest.fixture
+def no_match_texts(db) -> list[StandardText]:
+    """The no-match paragraphs library's migration 0007 brings, made again by the migration's own
+    function: a transactional test's flush (browser tests) removes what migrations made."""
+    migration = importlib.import_module("library.migrations.0007_unknown_medquad_dates_and_no_match_texts")
+    migration.add_no_match_texts(django_apps, None)
+    return list(StandardText.objects.filter(kind__in=StandardText.NO_MATCH_KINDS, is_default=True))

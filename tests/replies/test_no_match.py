@@ -71,7 +71,7 @@ def test_it_drafts_from_a_topic_named_exactly(library, alice):
     assert not inquiry.research_needed
 
 
-def test_it_says_no_topic_matched_and_offers_suggestions_and_paragraphs(library, alice, login):
+def test_it_says_no_topic_matched_and_offers_suggestions_and_paragraphs(library, alice, login, no_match_texts):
     inquiry = make_inquiry(question=MARFAN, assignee=alice)
     client = login(alice)
     response = client.post(f"/desk/replies/start/{inquiry.pk}/", {"sections": "auto"})
@@ -83,11 +83,13 @@ def test_it_says_no_topic_matched_and_offers_suggestions_and_paragraphs(library,
     assert 'id="no-topic-matched"' in html and "No topic matched." in html
     assert "Suggestions only: found by words of the question, not by a topic" in html
     assert page.context["library"].suggestions  # offered, never added
-    for text in StandardText.objects.filter(kind__in=StandardText.NO_MATCH_KINDS, language="en", is_default=True):
+    english = [text for text in no_match_texts if text.language == "en"]
+    assert len(english) == 3
+    for text in english:
         assert f'name="standard_text" value="{text.pk}"' in html
 
 
-def test_it_adds_a_no_match_paragraph_as_body_text(library, alice, login):
+def test_it_adds_a_no_match_paragraph_as_body_text(library, alice, login, no_match_texts):
     inquiry = make_inquiry(question=MARFAN, assignee=alice)
     reply = reply_start(inquiry=inquiry, by=alice, sections="auto")
     referral = StandardText.objects.get(kind="referral", language="en", is_default=True)
@@ -98,7 +100,7 @@ def test_it_adds_a_no_match_paragraph_as_body_text(library, alice, login):
     assert "genetic counselor" in letter_text(letter)
 
 
-def test_it_offers_the_paragraphs_in_the_letters_language(library, alice, login):
+def test_it_offers_the_paragraphs_in_the_letters_language(library, alice, login, no_match_texts):
     make_standard_texts("es")
     inquiry = make_inquiry(question=MARFAN, assignee=alice, language="es")
     reply = reply_start(inquiry=inquiry, by=alice, sections="auto")

@@ -104,6 +104,7 @@ class Delivery(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        BOUNCED = "bounced", "Bounced"  # sent, then reported undeliverable by the recipient's mail system
 
     reply = models.ForeignKey(Reply, on_delete=models.PROTECT, related_name="deliveries")
     method = models.CharField(max_length=10, choices=Method.choices, default=Method.EMAIL)
@@ -124,6 +125,7 @@ class Delivery(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True)  # last put in the queue (first send or retry)
     started_at = models.DateTimeField(null=True, blank=True)  # last claimed by a worker
     sent_at = models.DateTimeField(null=True, blank=True)
+    bounced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -136,7 +138,8 @@ class Delivery(models.Model):
                 name="one_live_delivery_per_reply",
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["queued", "sending", "sent", "failed"]), name="delivery_status_valid"
+                condition=models.Q(status__in=["queued", "sending", "sent", "failed", "bounced"]),
+                name="delivery_status_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(method__in=["email", "letter"]), name="delivery_method_valid"

@@ -222,7 +222,8 @@ REPLY_EMAIL_SUBJECT = os.environ.get(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Incoming mail: import_mail and fetch_mail -----------------------------------------------
-MAIL_MAX_BYTES = env_int("MAIL_MAX_MB", 25) * 1024 * 1024  # larger messages are ignored, with the reason
+# Larger messages are ignored, with the reason. An attachment at the 20 MB upload limit is ~27 MB in base64.
+MAIL_MAX_BYTES = env_int("MAIL_MAX_MB", 28) * 1024 * 1024
 MAIL_IMAP_HOST = os.environ.get("MAIL_IMAP_HOST", "")
 MAIL_IMAP_PORT = env_int("MAIL_IMAP_PORT", 993)
 MAIL_IMAP_USER = os.environ.get("MAIL_IMAP_USER", "")

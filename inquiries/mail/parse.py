@@ -33,6 +33,7 @@ AUTO_SUBJECT_RE = re.compile(
 AUTO_PRECEDENCE = {"bulk", "auto_reply", "list", "junk"}
 MAILER_DAEMONS = {"mailer-daemon", "postmaster"}
 LIST_HEADERS = ("List-Id", "List-Unsubscribe", "List-Post")
+HEADERS_MAX = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,9 @@ def _bounce(message: Message) -> Bounce | None:
 def parse_mail(raw: bytes, *, max_bytes: int) -> IncomingMail:
     """Read one message; never raises on bad mail. Past `max_bytes` only the headers are read."""
     too_large = len(raw) > max_bytes
-    message = email.parser.BytesParser(policy=policy.compat32).parsebytes(raw, headersonly=too_large)
+    parser = email.parser.BytesParser(policy=policy.compat32)
+    # Of a message too large to take, only its headers are read (they fit in the first 64 kB).
+    message = parser.parsebytes(raw[:HEADERS_MAX], headersonly=True) if too_large else parser.parsebytes(raw)
     found = message_ids(header_text(message, "Message-ID"))
     mail = IncomingMail(message_id=found[0] if found else synthetic_message_id(raw), too_large=too_large)
     try:

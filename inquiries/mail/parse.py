@@ -7,6 +7,7 @@ with replacement characters rather than an exception.
 """
 
 import email
+import email.errors
 import email.parser
 import hashlib
 import os
@@ -34,6 +35,8 @@ AUTO_PRECEDENCE = {"bulk", "auto_reply", "list", "junk"}
 MAILER_DAEMONS = {"mailer-daemon", "postmaster"}
 LIST_HEADERS = ("List-Id", "List-Unsubscribe", "List-Post")
 HEADERS_MAX = 64 * 1024
+# What decoding a header or a part can raise on broken mail (HeaderParseError is a MessageError).
+DECODE_ERRORS = (LookupError, UnicodeError, ValueError, TypeError, AssertionError, email.errors.MessageError)
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ def header_text(message: Message, name: str) -> str:
         return ""
     try:
         value = str(make_header(decode_header(str(raw))))
-    except (LookupError, UnicodeError, ValueError, TypeError, AssertionError):
+    except DECODE_ERRORS:
         value = str(raw)
     return " ".join(clean_text(value).split())
 
@@ -105,7 +108,7 @@ def decode_part(part: Message) -> str:
     charset = part.get_content_charset() or "utf-8"
     try:
         text = payload.decode(charset, errors="replace")
-    except (LookupError, UnicodeError, ValueError):
+    except DECODE_ERRORS:
         text = payload.decode("utf-8", errors="replace")
     return clean_text(text)
 
@@ -123,12 +126,12 @@ def safe_filename(name: str, fallback: str) -> str:
 def _filename(part: Message) -> str:
     try:
         name = part.get_filename() or ""
-    except (LookupError, UnicodeError, ValueError, TypeError):
+    except DECODE_ERRORS:
         name = ""
     if "=?" in name:
         try:
             name = str(make_header(decode_header(name)))
-        except (LookupError, UnicodeError, ValueError, TypeError, AssertionError):
+        except DECODE_ERRORS:
             pass
     return name
 
@@ -240,7 +243,7 @@ def parse_mail(raw: bytes, *, max_bytes: int) -> IncomingMail:
     mail = IncomingMail(message_id=found[0] if found else synthetic_message_id(raw), too_large=too_large)
     try:
         addresses = getaddresses([header_text(message, "From")])
-    except (ValueError, TypeError, IndexError):
+    except (*DECODE_ERRORS, IndexError):
         addresses = []
     if addresses:
         name, address = addresses[0]

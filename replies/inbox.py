@@ -87,7 +87,7 @@ def _letter_inquiries(mail: IncomingMail):
 def _take(mail: IncomingMail) -> Taken:
     seen = mail_seen(mail.message_id)
     if seen is not None:
-        return Taken(mail.message_id, "duplicate", seen.inquiry.reference if seen.inquiry else "")
+        return Taken(mail.message_id, "duplicate", seen)
     reason = _ignore_reason(mail)
     if reason:
         return _ignored(mail, reason)
@@ -118,4 +118,4 @@ def mail_take(raw: bytes) -> Taken:
         seen = mail_seen(mail.message_id)
         if seen is None:
             raise
-        return Taken(mail.message_id, "duplicate", seen.inquiry.reference if seen.inquiry else "")
+        return Taken(mail.message_id, "duplicate", seen)

@@ -130,6 +130,8 @@ class Delivery(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "deliveries"
+        # Incoming mail looks its thread and bounces up by our Message-ID.
+        indexes = [models.Index(fields=["message_id"], name="delivery_message_id_idx")]
         constraints = [
             # A reply goes out once: a double click or two workers cannot queue it twice.
             models.UniqueConstraint(

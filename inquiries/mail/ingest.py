@@ -21,8 +21,10 @@ from .parse import IncomingMail
 NAME_MAX = 200
 
 
-def mail_seen(message_id: str) -> IncomingMessage | None:
-    return IncomingMessage.objects.filter(message_id=message_id).select_related("inquiry").first()
+def mail_seen(message_id: str) -> str | None:
+    """None for a message not taken in before; else the reference of its inquiry ("" if none)."""
+    found = IncomingMessage.objects.filter(message_id=message_id).values_list("inquiry__reference", flat=True)[:1]
+    return next((reference or "" for reference in found), None)
 
 
 def mail_record(

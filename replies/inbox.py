@@ -19,8 +19,8 @@ from inquiries.mail.ingest import mail_append, mail_open_inquiry, mail_record, m
 from inquiries.mail.parse import IncomingMail, parse_mail
 from inquiries.models import IncomingMessage, Inquiry
 
-from .deliveries import delivery_bounce
 from .models import Delivery
+from .outbox.sending import delivery_bounce
 
 logger = logging.getLogger(__name__)
 Outcome = IncomingMessage.Outcome

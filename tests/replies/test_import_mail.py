@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from inquiries.models import IncomingMessage, Inquiry, InquiryAttachment, InquiryEvent, Requester
+from tests.conftest import make_inquiry, make_requester
 from tests.inquiries import mail_samples as samples
-from tests.inquiries.factories import make_inquiry, make_requester
+from tests.replies.delivery_factories import import_example
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def import_mail(*paths) -> list[str]:
 
 def our_inquiry(requester=None, **fields) -> Inquiry:
     """An inquiry with a reference number as the desk hands them out."""
-    inquiry = make_inquiry(requester or make_requester(), **fields)
+    inquiry = make_inquiry(requester or make_requester("Pat Doe", "pat@example.org"), **fields)
     inquiry.reference = f"RD-2026-{inquiry.pk:06d}"
     inquiry.save(update_fields=["reference"])
     return inquiry
@@ -57,8 +58,6 @@ def test_it_opens_an_inquiry_from_an_email_and_acknowledges_it(
 
 
 def test_it_runs_topic_suggestions_on_a_new_email_inquiry(tmp_path):
-    from tests.replies.delivery_factories import import_example
-
     topic = import_example()
     import_mail(write(tmp_path, samples.thunderbird_plain()))
     assert list(Inquiry.objects.get().topics.all()) == [topic]

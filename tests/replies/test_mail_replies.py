@@ -8,9 +8,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from inquiries.models import IncomingMessage, Inquiry
-from replies.deliveries import delivery_queue, delivery_send
 from replies.inbox import mail_take
 from replies.models import Delivery
+from replies.outbox.deliveries import delivery_queue
+from replies.outbox.sending import delivery_send
 from tests.inquiries import mail_samples as samples
 
 from .delivery_factories import small_reply

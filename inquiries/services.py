@@ -267,15 +267,18 @@ def inquiry_wait(*, inquiry: Inquiry, by: AbstractBaseUser, note: str = "") -> I
     return inquiry_transition(inquiry=inquiry, to=S.WAITING, by=by, note=note, action="inquiry.waiting")
 
 
-def inquiry_requester_replied(*, inquiry: Inquiry) -> Inquiry:
-    """The requester wrote back: an inquiry waiting on them goes back to its specialist (or to
-    the unassigned pile); in any other status the message only joins the timeline."""
+def inquiry_requester_replied(
+    *, inquiry: Inquiry, by: AbstractBaseUser | None = None, note: str = "", data: dict | None = None
+) -> Inquiry:
+    """The requester answered (by email, phone or letter): the answer joins the timeline, and an
+    inquiry waiting on them goes back to its specialist (or to the unassigned pile)."""
     with transaction.atomic():
         locked = Inquiry.objects.select_for_update().only("status", "assignee").get(pk=inquiry.pk)
-        if locked.status != S.WAITING:
-            return inquiry
-        to = S.ASSIGNED if locked.assignee_id else S.NEW
-        return inquiry_transition(inquiry=inquiry, to=to, by=None, action="inquiry.requester_replied")
+        record_event(inquiry=inquiry, action="inquiry.requester_replied", by=by, note=note, data=data)
+        if locked.status == S.WAITING:
+            to = S.ASSIGNED if locked.assignee_id else S.NEW
+            inquiry_transition(inquiry=inquiry, to=to, by=by, action="inquiry.resumed_work")
+    return inquiry
 
 
 def inquiry_close_without_reply(

@@ -94,13 +94,12 @@ def mail_open_inquiry(*, mail: IncomingMail) -> Inquiry:
 def mail_append(*, inquiry: Inquiry, mail: IncomingMail) -> Inquiry:
     """The requester wrote again: the message joins the timeline; waiting on them ends."""
     with transaction.atomic():
-        data = {"message_id": mail.message_id, "subject": mail.subject}
+        data = {"message_id": mail.message_id, "subject": mail.subject, "channel": Inquiry.Channel.EMAIL}
         if mail.from_email != inquiry.requester.email:
             data["other_sender"] = True  # threaded by the subject or a reply to a forwarded letter
-        record_event(inquiry=inquiry, action="inquiry.message_received", by=None, note=mail.text, data=data)
+        inquiry_requester_replied(inquiry=inquiry, note=mail.text, data=data)
         refused = _attach_all(inquiry=inquiry, mail=mail)
         if refused:
             record_event(inquiry=inquiry, action="inquiry.attachments_refused", by=None, data={"refused": refused})
         mail_record(mail=mail, outcome=IncomingMessage.Outcome.APPENDED, inquiry=inquiry)
-        inquiry_requester_replied(inquiry=inquiry)
     return inquiry

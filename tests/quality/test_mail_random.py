@@ -93,7 +93,7 @@ def assert_nothing_half_stored() -> None:
     files = InquiryAttachment.objects.count()
     assert files == InquiryEvent.objects.filter(action="inquiry.attached").count()
     appended = IncomingMessage.objects.filter(outcome=IncomingMessage.Outcome.APPENDED).count()
-    assert appended == InquiryEvent.objects.filter(action="inquiry.message_received").count()
+    assert appended == InquiryEvent.objects.filter(action="inquiry.requester_replied").count()
 
 
 @fast

@@ -90,7 +90,7 @@ def test_it_adds_a_message_with_our_reference_in_the_subject_to_that_inquiry(tmp
     )
     lines = import_mail(write(tmp_path, raw))
     assert lines[0].endswith(f" -> {inquiry.reference} (appended)")
-    event = inquiry.events.get(action="inquiry.message_received")
+    event = inquiry.events.get(action="inquiry.requester_replied")
     assert event.note == "It started two years ago, on my hands."
     assert event.actor is None and "other_sender" not in event.data
     assert Inquiry.objects.count() == 1
@@ -103,7 +103,7 @@ def test_it_sends_an_inquiry_waiting_on_the_requester_back_to_its_specialist(tmp
     import_mail(write(tmp_path, samples.thunderbird_plain(subject=f"Re: [{inquiry.reference}]")))
     inquiry.refresh_from_db()
     assert inquiry.status == Inquiry.Status.ASSIGNED and inquiry.assignee == alice
-    moved = inquiry.events.get(action="inquiry.requester_replied")
+    moved = inquiry.events.get(action="inquiry.resumed_work")
     assert (moved.from_status, moved.to_status) == ("waiting", "assigned")
 
 
@@ -122,14 +122,14 @@ def test_it_threads_a_reply_to_an_earlier_email_of_the_same_thread(tmp_path):
     lines = import_mail(write(tmp_path, first, "1.eml"), write(tmp_path, follow_up, "2.eml"))
     inquiry = Inquiry.objects.get()
     assert [line.rsplit(" ", 1)[1] for line in lines] == ["(new)", "(appended)"]
-    assert inquiry.events.get(action="inquiry.message_received").note == "I forgot: I am 54."
+    assert inquiry.events.get(action="inquiry.requester_replied").note == "I forgot: I am 54."
 
 
 def test_it_marks_a_message_from_another_address_on_the_thread(tmp_path):
     inquiry = our_inquiry(make_requester(email="pat@example.org"))
     raw = samples.thunderbird_plain(sender="Doctor <dr@clinic.example>", subject=f"Fwd: [{inquiry.reference}]")
     import_mail(write(tmp_path, raw))
-    assert inquiry.events.get(action="inquiry.message_received").data["other_sender"] is True
+    assert inquiry.events.get(action="inquiry.requester_replied").data["other_sender"] is True
 
 
 def test_it_opens_a_new_inquiry_for_an_unknown_reference(tmp_path):

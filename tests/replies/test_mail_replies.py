@@ -98,7 +98,7 @@ def test_it_threads_an_answer_to_our_letter_by_in_reply_to(tmp_path, alice, mail
         In_Reply_To=delivery.message_id,
     )
     assert import_mail(tmp_path, raw).endswith(f" -> {inquiry.reference} (appended)")
-    assert inquiry.events.get(action="inquiry.message_received").note == "Thank you, that helps a lot."
+    assert inquiry.events.get(action="inquiry.requester_replied").note == "Thank you, that helps a lot."
     assert Inquiry.objects.count() == 1
 
 
@@ -108,7 +108,7 @@ def test_it_never_takes_our_own_letter_back_in(alice, mailoutbox):
     taken = mail_take(ours)
     assert (taken.outcome, taken.reason) == ("ignored", "our own message")
     assert Inquiry.objects.count() == 1 and not delivery.reply.inquiry.events.filter(
-        action="inquiry.message_received"
+        action="inquiry.requester_replied"
     ).exists()
 
 

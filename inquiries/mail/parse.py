@@ -147,6 +147,8 @@ def _body_and_attachments(message: Message) -> tuple[str, list[Attachment]]:
         if part.is_multipart():
             continue
         content_type = part.get_content_type()
+        if content_type.startswith("multipart/"):  # a multipart without (valid) boundary: read as text
+            content_type = "text/plain"
         if _is_attachment(part) or not content_type.startswith("text/"):
             data = part.get_payload(decode=True)
             if isinstance(data, bytes) and data:

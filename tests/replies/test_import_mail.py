@@ -265,3 +265,39 @@ def test_it_gives_a_message_without_message_id_a_stable_one(tmp_path):
     first, second = import_mail(path), import_mail(path)
     assert first[0].endswith("(new)") and second[0].endswith("(duplicate)")
     assert first[0].split(" -> ")[0] == second[0].split(" -> ")[0]
+
+
+BAD_MAIL = {
+    "raw 8-bit header bytes": (
+        b"From: J\xf6rg <jorg@example.de>\nSubject: Gr\xf6\xdfe \xe4rger\nMessage-ID: <bad1@x>\n\nWhat causes it?\n",
+        "(new)",
+    ),
+    "a header line without a colon": (
+        b"From: Pat <pat@example.org>\nthis is not a header\nMessage-ID: <bad2@x>\n\nWhat causes it?\n",
+        "(new)",
+    ),
+    "an unknown charset": (
+        b"From: Pat <pat@example.org>\nMessage-ID: <bad3@x>\nContent-Type: text/plain; charset=x-martian\n\nHello\n",
+        "(new)",
+    ),
+    "NUL characters": (b"From: Pat <pat@example.org>\nMessage-ID: <bad4@x>\nSubject: a\x00b\n\nc\x00d\n", "(new)"),
+    "a broken base64 body": (
+        b"From: Pat <pat@example.org>\nMessage-ID: <bad5@x>\nContent-Transfer-Encoding: base64\n\n!!!not base64\n",
+        "(new)",
+    ),
+    "a multipart without its boundary": (
+        b"From: Pat <pat@example.org>\nMessage-ID: <bad6@x>\nContent-Type: multipart/mixed\n\nno parts here\n",
+        "(new)",
+    ),
+    "a From with no address": (b"From: undisclosed-recipients:;\nMessage-ID: <bad7@x>\n\nhello\n",
+                                "(ignored: no valid sender address to answer)"),
+    "not an email at all": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "(ignored: no valid sender address to answer)"),
+}
+
+
+@pytest.mark.parametrize("raw, outcome", BAD_MAIL.values(), ids=BAD_MAIL.keys())
+def test_it_gives_bad_mail_a_clear_outcome(tmp_path, raw, outcome):
+    lines = import_mail(write(tmp_path, raw))
+    assert len(lines) == 1 and lines[0].endswith(outcome)
+    for inquiry in Inquiry.objects.all():
+        assert "\x00" not in inquiry.question and inquiry.events.filter(action="inquiry.created").exists()

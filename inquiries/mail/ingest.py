@@ -54,8 +54,9 @@ def mail_thread(mail: IncomingMail, *, also: Iterable[Inquiry] = ()) -> Inquiry 
     return next(iter(also), None)
 
 
-def _attach_all(*, inquiry: Inquiry, mail: IncomingMail) -> list[str]:
-    """Keep the attachments the upload rules allow; returns what was refused and why."""
+def _file(*, inquiry: Inquiry, mail: IncomingMail, outcome: str) -> None:
+    """Keep the attachments the upload rules allow (the refused ones named in the timeline) and
+    remember the message."""
     refused = []
     for item in mail.attachments:
         try:
@@ -65,7 +66,9 @@ def _attach_all(*, inquiry: Inquiry, mail: IncomingMail) -> list[str]:
             continue
         upload = SimpleUploadedFile(item.name, item.data, content_type=item.content_type)
         inquiry_attach(inquiry=inquiry, upload=upload, by=None)
-    return refused
+    if refused:
+        record_event(inquiry=inquiry, action="inquiry.attachments_refused", by=None, data={"refused": refused})
+    mail_record(mail=mail, outcome=outcome, inquiry=inquiry)
 
 
 def _requester_name(mail: IncomingMail) -> str:
@@ -83,10 +86,7 @@ def mail_open_inquiry(*, mail: IncomingMail) -> Inquiry:
         inquiry = inquiry_create(
             name=_requester_name(mail), email=mail.from_email, question=_question(mail), channel=Inquiry.Channel.EMAIL
         )
-        refused = _attach_all(inquiry=inquiry, mail=mail)
-        if refused:
-            record_event(inquiry=inquiry, action="inquiry.attachments_refused", by=None, data={"refused": refused})
-        mail_record(mail=mail, outcome=IncomingMessage.Outcome.NEW, inquiry=inquiry)
+        _file(inquiry=inquiry, mail=mail, outcome=IncomingMessage.Outcome.NEW)
     transaction.on_commit(lambda: send_confirmation.enqueue(inquiry.pk))
     return inquiry
 
@@ -98,8 +98,5 @@ def mail_append(*, inquiry: Inquiry, mail: IncomingMail) -> Inquiry:
         if mail.from_email != inquiry.requester.email:
             data["other_sender"] = True  # threaded by the subject or a reply to a forwarded letter
         inquiry_requester_replied(inquiry=inquiry, note=mail.text, data=data)
-        refused = _attach_all(inquiry=inquiry, mail=mail)
-        if refused:
-            record_event(inquiry=inquiry, action="inquiry.attachments_refused", by=None, data={"refused": refused})
-        mail_record(mail=mail, outcome=IncomingMessage.Outcome.APPENDED, inquiry=inquiry)
+        _file(inquiry=inquiry, mail=mail, outcome=IncomingMessage.Outcome.APPENDED)
     return inquiry

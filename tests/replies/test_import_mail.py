@@ -301,3 +301,13 @@ def test_it_gives_bad_mail_a_clear_outcome(tmp_path, raw, outcome):
     assert len(lines) == 1 and lines[0].endswith(outcome)
     for inquiry in Inquiry.objects.all():
         assert "\x00" not in inquiry.question and inquiry.events.filter(action="inquiry.created").exists()
+
+
+def test_it_keeps_the_attachments_of_an_answer_with_its_inquiry(tmp_path):
+    inquiry = our_inquiry()
+    raw = samples.apple_mail_with_attachments(sender="Pat Doe <pat@example.org>").replace(
+        b"Subject: Scleromyxedema", f"Subject: Re: [{inquiry.reference}]".encode()
+    )
+    assert import_mail(write(tmp_path, raw))[0].endswith(f"{inquiry.reference} (appended)")
+    assert sorted(inquiry.attachments.values_list("original_name", flat=True)) == ["logo.png", "scan.pdf"]
+    assert Inquiry.objects.count() == 1

@@ -1,7 +1,6 @@
 """fetch_mail against a real IMAP server on loopback (dovecot): each message taken once, then
 moved out of the inbox (to the done folder, or to the failed folder when it fails)."""
 
-import imaplib
 import io
 import re
 
@@ -87,15 +86,23 @@ def test_it_moves_a_message_that_fails_to_the_failed_folder_and_goes_on(imap, se
 def test_it_requires_tls_by_default(imap, settings):
     settings.MAIL_IMAP_SECURITY = "ssl"  # the default: this server speaks no TLS, so nothing is read
     imap.deliver(samples.thunderbird_plain())
-    with pytest.raises(OSError):
+    with pytest.raises(CommandError, match="Cannot read the IMAP folder: SSLError"):
         fetch_mail()
     assert not Inquiry.objects.exists() and len(imap.message_ids("INBOX")) == 1
 
 
 def test_it_refuses_starttls_a_server_does_not_offer(imap, settings):
     settings.MAIL_IMAP_SECURITY = "starttls"
-    with pytest.raises(imaplib.IMAP4.error, match="TLS not supported"):
+    with pytest.raises(CommandError, match="TLS not supported"):
         fetch_mail()
+
+
+def test_it_says_so_when_the_login_fails(imap, settings):
+    settings.MAIL_IMAP_PASSWORD = "wrong"
+    imap.deliver(samples.thunderbird_plain())
+    with pytest.raises(CommandError, match="Cannot read the IMAP folder: .*AUTHENTICATIONFAILED"):
+        fetch_mail()
+    assert not Inquiry.objects.exists() and len(imap.message_ids("INBOX")) == 1
 
 
 def test_it_refuses_a_plain_connection_to_another_machine(settings):

@@ -1,7 +1,9 @@
+import imaplib
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from inquiries.mail.sources import ImapMailbox
+from inquiries.mail.sources import ImapMailbox, SourceError
 from replies.inbox import mail_take
 
 
@@ -12,8 +14,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        try:
+            box = ImapMailbox()
+        except (SourceError, OSError, imaplib.IMAP4.error) as error:
+            raise CommandError(f"Cannot read the IMAP folder: {type(error).__name__}: {error}") from error
         failed = 0
-        with ImapMailbox() as box:
+        with box:
             for uid, raw in box.messages():
                 try:
                     taken = mail_take(raw)

@@ -115,6 +115,7 @@ def test_it_never_takes_our_own_letter_back_in(alice, mailoutbox):
 def test_it_never_takes_our_acknowledgement_back_in(tmp_path, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         import_mail(tmp_path, samples.thunderbird_plain())
+    assert mailoutbox[0].extra_headers["Auto-Submitted"] == "auto-generated"  # other robots stay quiet
     acknowledgement = mailoutbox[0].message().as_bytes()
     assert import_mail(tmp_path, acknowledgement).endswith("(ignored: our own message)")
     assert Inquiry.objects.count() == 1 and len(mailoutbox) == 1

@@ -82,7 +82,7 @@ def _question(mail: IncomingMail) -> str:
 
 def mail_open_inquiry(*, mail: IncomingMail) -> Inquiry:
     """A new inquiry from an email, acknowledged like one from the web form once committed."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside the inbox's transaction: whole or nothing anyway
         inquiry = inquiry_create(
             name=_requester_name(mail), email=mail.from_email, question=_question(mail), channel=Inquiry.Channel.EMAIL
         )
@@ -93,7 +93,7 @@ def mail_open_inquiry(*, mail: IncomingMail) -> Inquiry:
 
 def mail_append(*, inquiry: Inquiry, mail: IncomingMail) -> Inquiry:
     """The requester wrote again: the message joins the timeline; waiting on them ends."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside the inbox's transaction: whole or nothing anyway
         data = {"message_id": mail.message_id, "subject": mail.subject, "channel": Inquiry.Channel.EMAIL}
         if mail.from_email != inquiry.requester.email:
             data["other_sender"] = True  # threaded by the subject or a reply to a forwarded letter

@@ -311,3 +311,12 @@ def test_it_keeps_the_attachments_of_an_answer_with_its_inquiry(tmp_path):
     assert import_mail(write(tmp_path, raw))[0].endswith(f"{inquiry.reference} (appended)")
     assert sorted(inquiry.attachments.values_list("original_name", flat=True)) == ["logo.png", "scan.pdf"]
     assert Inquiry.objects.count() == 1
+
+
+def test_it_shows_the_requesters_message_on_the_inquiry_page_as_text(tmp_path, alice, login):
+    inquiry = our_inquiry(assignee=alice)
+    raw = samples.thunderbird_plain("<script>alert('x')</script> It itches.", subject=f"Re: [{inquiry.reference}]")
+    import_mail(write(tmp_path, raw))
+    page = login(alice).get(inquiry.get_absolute_url()).content.decode()
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; It itches." in page
+    assert "<script>alert" not in page

@@ -144,6 +144,7 @@ def main() -> None:
     own_ms = (seconds - suggest_ms / 1000 * outcomes["new"]) / args.messages * 1000
     verdict = "OK" if own_ms < suggest_ms else "slower than the suggestion step"
     print(f"  import without the suggestion step: {own_ms:.1f} ms per message (aim: < {suggest_ms:.1f} ms): {verdict}")
+    print(f"  (load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":

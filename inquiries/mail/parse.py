@@ -14,10 +14,11 @@ import os
 import re
 from dataclasses import dataclass, field
 from email import policy
-from email.header import decode_header, make_header
+from email.header import Header, decode_header, make_header
 from email.message import Message
 from email.utils import getaddresses
 
+from django.core.exceptions import SuspiciousFileOperation
 from django.utils.text import get_valid_filename
 
 from lib.markup import untrusted_html_to_text
@@ -81,12 +82,23 @@ def clean_text(value: str) -> str:
     return value.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
 
 
+def _text_8bit(data: bytes) -> str:
+    """Header bytes sent without encoding: UTF-8 if they are, else Windows-1252, as the mail
+    clients that do this mostly mean."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
 def header_text(message: Message, name: str) -> str:
     """A header as one line of text, encoded words decoded; "" when missing."""
     raw = message.get(name)
     if raw is None:
         return ""
     try:
+        if isinstance(raw, Header):  # the parser's wrapper for 8-bit bytes: get them back
+            raw = "".join(_text_8bit(c) if isinstance(c, bytes) else c for c, _charset in decode_header(raw))
         value = str(make_header(decode_header(str(raw))))
     except DECODE_ERRORS:
         value = str(raw)
@@ -118,7 +130,7 @@ def safe_filename(name: str, fallback: str) -> str:
     base = os.path.basename(clean_text(name).replace("\\", "/"))
     try:
         valid = get_valid_filename(base)
-    except Exception:  # Django refuses names like "." or ".." with SuspiciousFileOperation
+    except SuspiciousFileOperation:  # names like "." or ".."
         valid = ""
     return valid.lstrip(".")[:200] or fallback
 

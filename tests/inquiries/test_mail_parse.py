@@ -130,3 +130,10 @@ def test_it_names_a_message_without_message_id_by_its_content():
 ])
 def test_it_makes_hostile_file_names_plain(name, expected):
     assert safe_filename(name, "fallback") == expected
+
+
+def test_it_reads_unencoded_8bit_headers_as_utf8_or_windows_1252():
+    utf8 = parse(b"From: J\xc3\xb6rg <j@example.de>\nSubject: Gr\xc3\xb6\xc3\x9fe\n\nx\n")
+    legacy = parse(b"From: J\xf6rg <j@example.de>\nSubject: Gr\xf6\xdfe \x93quoted\x94\n\nx\n")
+    assert (utf8.from_name, utf8.subject) == ("Jörg", "Größe")
+    assert (legacy.from_name, legacy.subject) == ("Jörg", "Größe “quoted”")

@@ -69,11 +69,12 @@ def _take_bounce(mail: IncomingMail) -> Taken:
         return _ignored(mail, "a delivery report on no message of ours")
     inquiry = delivery.reply.inquiry
     if not bounce.failed:
-        return _ignored(mail, f"a delivery report that is not a failure ({bounce.reason})", inquiry)
+        return _ignored(mail, "a delivery report that is not a failure", inquiry)
     if delivery.status != Delivery.Status.SENT:
         return _ignored(mail, f"a bounce of a delivery that is {delivery.get_status_display().lower()}", inquiry)
     delivery_bounce(delivery=delivery, reason=bounce.reason)
-    mail_record(mail=mail, outcome=Outcome.BOUNCE, reason=bounce.reason, inquiry=inquiry)
+    # The diagnostic names the address: it stays on the delivery and the timeline, where purging finds it.
+    mail_record(mail=mail, outcome=Outcome.BOUNCE, reason=f"delivery {delivery.pk}", inquiry=inquiry)
     return Taken(mail.message_id, "bounced", inquiry.reference, bounce.reason)
 
 

@@ -20,7 +20,7 @@ def fill_languages_and_forget_invented_dates(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('replies', '0003_delivery_queue_times'),
+        ('replies', '0004_delivery_bounced'),
         ('library', '0007_unknown_medquad_dates_and_no_match_texts'),
     ]
 

@@ -81,6 +81,7 @@ def test_it_says_no_topic_matched_and_offers_suggestions_and_paragraphs(library,
     page = client.get(reply.get_absolute_url())
     html = page.content.decode()
     assert 'id="no-topic-matched"' in html and "No topic matched." in html
+    assert "The inquiry is marked “research needed”." in html
     assert "Suggestions only: found by words of the question, not by a topic" in html
     assert page.context["library"].suggestions  # offered, never added
     english = [text for text in no_match_texts if text.language == "en"]

@@ -5,7 +5,8 @@ import shutil
 
 import pytest
 
-from tests.conftest import make_section, make_standard_texts
+from replies.composer.services import reply_start
+from tests.conftest import make_inquiry, make_section, make_standard_texts, make_topic
 
 from .factories import make_reply
 
@@ -82,4 +83,22 @@ def test_it_moves_edits_and_previews_in_place(page, alice):
     page.locator("#library-q").type("biopsy")  # searched as you type
     page.locator("#library h3:text('Results for “biopsy”') + ul :text('How is it diagnosed?')").wait_for()
     assert page.evaluate("window.stillHere") is True
+    assert page.csp_errors == []
+
+
+def test_it_uses_a_did_you_mean_topic_only_after_the_click(page, alice):
+    make_standard_texts()
+    topic = make_topic("Scleromyxedema")
+    make_section(topic, "overview", heading="What is scleromyxedema?", body="A rare skin disorder.")
+    make_section(topic, "cause", heading="What causes scleromyxedema?", body="The cause is unknown.")
+    inquiry = make_inquiry(question="What causes scleromixedema?", assignee=alice)
+    reply = reply_start(inquiry=inquiry, by=alice, sections="auto")
+    page.goto(reply.get_absolute_url())
+    settled(page)
+    assert page.locator("#letter-preview :text('The cause is unknown.')").count() == 0
+    page.locator("#did-you-mean button:text('Scleromyxedema?')").click()
+    page.locator("#letter-preview :text('The cause is unknown.')").wait_for()
+    settled(page)
+    assert page.locator("#letter-preview .letter-title").inner_text() == "What causes scleromyxedema?"
+    assert page.locator("#did-you-mean").count() == 0
     assert page.csp_errors == []

@@ -336,10 +336,11 @@ def reply_block_refresh(
         if block.locally_edited and not confirm:
             raise ReplyError("This copy was edited in the reply; confirm that your edits may be replaced.")
         fresh = block_from_section(Section.objects.get(pk=block.section_id))
-        for field in ("source_history_id", "heading", "body", "last_updated"):
+        copied = ("source_history_id", "heading", "body", "last_updated", "language")
+        for field in copied:
             setattr(block, field, getattr(fresh, field))
         block.locally_edited = False
-        block.save(update_fields=["source_history_id", "heading", "body", "last_updated", "locally_edited"])
+        block.save(update_fields=[*copied, "locally_edited"])
         record_event(inquiry=reply.inquiry, action="reply.block_refreshed", by=by,
                      data={"reply": reply.pk, "block": block.pk, "section": block.section_id})
     return block

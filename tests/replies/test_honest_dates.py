@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from library.models import Section, Topic
 from replies.composer.services import reply_start
@@ -85,3 +86,19 @@ def test_it_says_nothing_about_dates_that_are_known_and_recent(alice, login):
     reply = reply_start(inquiry=make_inquiry(topics=[topic], assignee=alice), by=alice, sections="all")
     response = login(alice).post(f"/desk/replies/{reply.pk}/review/submit/", {"version": reply.version}, follow=True)
     assert [str(m) for m in response.context["messages"]] == ["Submitted for review."]
+
+
+def test_it_takes_the_review_date_into_the_letter_on_refresh(alice, lee, login):
+    make_standard_texts()
+    topic = make_topic()
+    section = make_section(topic, "overview", heading="What is it?", last_updated=None)
+    reply = reply_start(inquiry=make_inquiry(topics=[topic], assignee=alice), by=alice, sections="all")
+    assert "Last updated" not in letter_text(assemble_letter(reply))
+    login(lee).post(f"/desk/library/sections/{section.pk}/reviewed/")
+    desk = login(alice)
+    assert "now last updated" in desk.get(reply.get_absolute_url()).content.decode()
+    block = reply.blocks.get(section=section)
+    desk.post(f"/desk/replies/{reply.pk}/blocks/{block.pk}/refresh/", {"version": reply.version})
+    reply.refresh_from_db()
+    today = timezone.localdate()
+    assert f"Last updated: {today.month}/{today.day}/{today.year}" in letter_text(assemble_letter(reply))

@@ -32,16 +32,15 @@ class Suggestion:
     topics: list[tuple[Topic, float]] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     sections: list[tuple[Section, float]] = field(default_factory=list)
-    # True when no topic was named and the sections were found by their text: suggestions only.
-    from_search: bool = False
 
     @property
     def match(self) -> str:
         """How sure: "exact" (a topic named as the library spells it), "fuzzy" (only a typo-tolerant
-        reading names one: ask "did you mean ...?"), "none" (no topic named)."""
-        if not self.topics:
-            return "none"
-        return "exact" if max(score for _, score in self.topics) >= EXACT else "fuzzy"
+        reading names one: ask "did you mean ...?"), "none" (no topic named: any sections were found
+        by their words, suggestions only)."""
+        if self.exact_topics:
+            return "exact"
+        return "fuzzy" if self.topics else "none"
 
     @property
     def exact_topics(self) -> list[Topic]:
@@ -173,4 +172,4 @@ def suggest(question: str, limit: int = 10) -> Suggestion:
         found = search_sections(_keywords(question), limit) if question else []
         chosen = [(s, score * (TEXT_WEIGHT + 0.5 * (s.kind in kinds))) for s, score in found]
         chosen.sort(key=lambda item: -item[1])
-    return Suggestion(question=question, topics=topics, kinds=kinds, sections=chosen, from_search=not topics)
+    return Suggestion(question=question, topics=topics, kinds=kinds, sections=chosen)

@@ -29,8 +29,8 @@ def test_it_says_how_the_topic_was_named(library, question, match):
     assert result.as_json()["match"] == match
 
 
-def test_it_marks_sections_found_only_by_their_text(library):
+def test_it_drafts_only_from_topics_named_exactly(library):
+    assert suggest("What causes scleromyxedema?").exact_topics == [library]
+    assert suggest("What causes scleromixedema?").exact_topics == []
     result = suggest("What is Marfan syndrome? Is the aorta affected?")
-    assert result.from_search
-    assert result.sections  # offered, as suggestions only
-    assert not suggest("What causes scleromyxedema?").from_search
+    assert result.exact_topics == [] and result.sections  # found by their words: suggestions only

@@ -12,13 +12,19 @@ from library.models import StandardText
 BEFORE = [("library", "0006_language_review_dates_no_match_texts")]
 
 
-def migrate(targets=None):
-    """Migrate to the targets (None: every app's latest, as the other tests need it); the apps then."""
+def migrate(targets):
+    """Migrate to the targets (a migration's dependants follow it back); the apps as they are then."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    targets = targets or executor.loader.graph.leaf_nodes()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
+
+
+def latest(**instead) -> list[tuple[str, str]]:
+    """Every app's latest migration, or the one named instead (the other tests need the latest)."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    return [(app, instead.get(app, name)) for app, name in executor.loader.graph.leaf_nodes()]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -47,7 +53,7 @@ def test_it_forgets_only_the_dates_of_sections_imported_without_one(django_user_
         username="ed").pk)
     page = section(gard_page, "overview", imported_on.date())  # no MedQuAD id: the page dated it
 
-    apps = migrate()
+    apps = migrate(latest())
     Section = apps.get_model("library", "Section")
     dates = dict(Section.objects.values_list("pk", "last_updated"))
     assert dates[invented] is None
@@ -76,3 +82,32 @@ def test_it_lets_an_editor_change_a_no_match_text_in_the_admin(lee, login, no_ma
     text.refresh_from_db()
     assert text.body == "Consulte a su médico."
     assert text.history.first().history_user == lee
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_forgets_invented_dates_in_unsent_letters_only(django_user_model):
+    apps = migrate(latest(replies="0004_delivery_bounced"))
+    Section = apps.get_model("library", "Section")
+    Inquiry = apps.get_model("inquiries", "Inquiry")
+    Reply = apps.get_model("replies", "Reply")
+    ReplyBlock = apps.get_model("replies", "ReplyBlock")
+    author = apps.get_model("auth", "User").objects.create(username="ann")
+    topic = apps.get_model("library", "Topic").objects.create(name="Urachal cyst", gard_id=9999)
+    section = Section.objects.create(topic=topic, kind="overview", heading="What is it?", body="Text.",
+                                     status="published", last_updated=None, language="es")
+    requester = apps.get_model("inquiries", "Requester").objects.create(name="Jane")
+    blocks = {}
+    for status in ("drafting", "sent"):
+        inquiry = Inquiry.objects.create(reference=f"T-{status}", requester=requester, question="Q?",
+                                         due_date=date(2026, 12, 1))
+        reply = Reply.objects.create(inquiry=inquiry, author=author, status=status, title="T")
+        blocks[status] = ReplyBlock.objects.create(reply=reply, position=0, kind="section", section=section,
+                                                   heading="What is it?", body="Text.",
+                                                   last_updated=date(2026, 11, 20)).pk
+
+    apps = migrate(latest())
+    ReplyBlock = apps.get_model("replies", "ReplyBlock")
+    rows = {pk: ReplyBlock.objects.get(pk=pk) for pk in blocks.values()}
+    assert rows[blocks["drafting"]].last_updated is None
+    assert rows[blocks["sent"]].last_updated == date(2026, 11, 20)  # as it was sent
+    assert {row.language for row in rows.values()} == {"es"}

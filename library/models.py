@@ -47,9 +47,6 @@ class Topic(models.Model):
         """The topic's name in that language, else its own name."""
         return (self.names or {}).get(language) or self.name
 
-    def has_name_in(self, language: str) -> bool:
-        return language == self.language or bool((self.names or {}).get(language))
-
     @property
     def all_names(self) -> list[str]:
         """The name first, then the synonyms, without repeats."""

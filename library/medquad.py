@@ -14,6 +14,8 @@ QTYPE_KINDS = {
     "inheritance": "inheritance",
     "exams and tests": "diagnosis",
     "treatment": "treatment",
+    "outlook": "prognosis",
+    "frequency": "frequency",
 }
 GARD_ID_RE = re.compile(r"/gard/(\d+)(?:/|$)")
 # The header of the phenotype table that precedes a flattened list.

@@ -10,7 +10,9 @@ from simple_history.models import HistoricalRecords
 from library.placeholders import validate_placeholders
 
 # Also the canonical order of sections in a letter (Section.Kind mirrors it).
-SECTION_KINDS = ["overview", "symptoms", "cause", "inheritance", "diagnosis", "treatment", "prognosis", "other"]
+SECTION_KINDS = [
+    "overview", "frequency", "symptoms", "cause", "inheritance", "diagnosis", "treatment", "prognosis", "other",
+]
 
 
 class Topic(models.Model):
@@ -70,6 +72,7 @@ class Section(models.Model):
     class Kind(models.TextChoices):
         # The order of the members is the canonical order of sections in a letter.
         OVERVIEW = "overview", "Overview"
+        FREQUENCY = "frequency", "Frequency"
         SYMPTOMS = "symptoms", "Signs and symptoms"
         CAUSE = "cause", "Cause"
         INHERITANCE = "inheritance", "Inheritance"

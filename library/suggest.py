@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from library.kinds import kinds_in
+from library.kinds import OVERVIEW, asked_kinds
 from library.models import Section, Topic
 from library.name_index import STOPWORDS, NameIndex, name_index
 from library.search import search_sections
@@ -146,7 +146,7 @@ def suggest(question: str, limit: int = 10) -> Suggestion:
     topics_by_id = Topic.objects.in_bulk([tid for tid, _ in topic_scores])
     topics = [(topics_by_id[tid], score) for tid, score in topic_scores if tid in topics_by_id]
     # The topic's own name ("hereditary ...") asks for no kind.
-    kinds = kinds_in(_without_spans(question, spans))
+    kinds = asked_kinds(_without_spans(question, spans)) if question else [OVERVIEW]
     if topics:
         sections = rank_sections(topics, kinds)
         overviews = [item for item in sections if item[0].kind == Section.Kind.OVERVIEW][:1]

@@ -33,7 +33,9 @@ def embedder():
 
 
 def embed(texts: list[str]) -> np.ndarray:
-    return embedder().embed(texts, norm=True).astype(np.float32)
+    # A text without words has no direction: WordLlama divides by a zero norm (0 here).
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.nan_to_num(embedder().embed(texts, norm=True).astype(np.float32))
 
 
 @dataclass(frozen=True)

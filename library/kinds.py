@@ -102,7 +102,7 @@ def kind_of_heading(heading: str, topic_name: str = "") -> str:
 
 
 RULE_BONUS = 0.2  # a kind the question names in so many words
-SECOND_KIND = 0.05  # the model fills the second place only this sure
+SECOND_KIND = 0.1  # the model fills the second place only this sure, and not after "no specific kind"
 
 
 def ranked_kinds(text: str, use_model: bool = True) -> list[tuple[str, float]]:
@@ -124,6 +124,7 @@ def asked_kinds(text: str, use_model: bool = True) -> list[str]:
     """
     ranked = ranked_kinds(text, use_model)
     named = set(rule_kinds(asked_part(text)))
+    fill = ranked[0][0] != OVERVIEW
     kinds = [kind for i, (kind, score) in enumerate(ranked)
-             if kind in named or i == 0 or (i == 1 and score >= SECOND_KIND)]
+             if kind in named or i == 0 or (fill and i == 1 and score >= SECOND_KIND)]
     return kinds or [OVERVIEW]

@@ -78,7 +78,8 @@ def quality(questions: Path) -> None:
     sets = {"consumer (hand-written)": consumer_questions()}
     if questions.exists():
         sets["MedQuAD held out"] = held_out(questions)
-    print(f"{'set':26} {'kinds by':12} {'n':>5} {'top-1':>6} {'top-2':>6} {'ranked top-1/top-2':>19} {'overview only':>13}")
+    print(f"{'set':26} {'kinds by':12} {'n':>5} {'top-1':>6} {'top-2':>6} {'ranked top-1/top-2':>19}"
+          f" {'overview only':>13}")
     for label, rows in sets.items():
         for use_model in (False, True):
             start = time.perf_counter()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from library.kinds import OVERVIEW, asked_kinds
 from library.models import Section, Topic
-from library.name_index import STOPWORDS, NameIndex, name_index
+from library.name_index import STOPWORDS, NameIndex, has_digit, name_index, normalize, type_number
 from library.search import search_sections
 
 MAX_WINDOW = 10  # words in the longest name we look for
@@ -23,6 +23,9 @@ KIND_WEIGHT = 1.0  # a section of a kind the question asks for
 OVERVIEW_WEIGHT = 0.8  # the overview, always offered
 OTHER_WEIGHT = 0.5  # the topic's other sections
 TEXT_WEIGHT = 0.5  # sections found by their text when the question names no topic
+SYNONYM = 0.98  # a topic named by one of its synonyms
+RELATIVE = 0.9  # the umbrella or a subtype of a named topic that has no fact sheet
+RELATIVES = 5  # at most this many per named topic
 
 
 @dataclass
@@ -54,9 +57,9 @@ class _Word:
 
 def _words(index: NameIndex, question: str) -> list[_Word]:
     ascii_text = unicodedata.normalize("NFKD", question).encode("ascii", "ignore").decode()
-    words = []
+    words: list[_Word] = []
     for match in re.finditer(r"[A-Za-z0-9]+", ascii_text):
-        lowered = match.group(0).lower()
+        lowered = type_number(words[-1].text.lower() if words else "", match.group(0).lower())
         # An unknown word may still be part of a name spelled without its spaces or hyphens.
         options = index.similar(lowered)[:MAX_OPTIONS] or [(lowered, UNKNOWN_WORD)]
         words.append(_Word(match.group(0), match.start(), match.end(), options))
@@ -72,9 +75,9 @@ def _plausible(window: list[_Word]) -> bool:
     return len(window) > 1 or len(window[0].text) >= SHORT_NAME
 
 
-def _lookup(index: NameIndex, window: list[_Word]) -> tuple[list[int], float]:
+def _lookup(index: NameIndex, window: list[_Word]) -> tuple[list[int], float, str]:
     """The topics the best reading of these words names (each word read as one of its options)."""
-    best: tuple[list[int], float] = ([], 0.0)
+    best: tuple[list[int], float, str] = ([], 0.0, "")
     for reading in itertools.islice(itertools.product(*(w.options for w in window)), MAX_READINGS):
         tokens = [token for token, _ in reading]
         # "Acro-renalmandibular": the same letters, spaced otherwise.
@@ -83,7 +86,7 @@ def _lookup(index: NameIndex, window: list[_Word]) -> tuple[list[int], float]:
         if len(window) == 1 and score < 1 and (len(window[0].text) < LONG_WORD or score < SURE):
             continue  # one short word read loosely: "causes" is not "CASS"
         if topic_ids and score > best[1]:
-            best = (topic_ids, score)
+            best = (topic_ids, score, " ".join(tokens))
     return best
 
 
@@ -98,11 +101,13 @@ def find_topics(index: NameIndex, question: str) -> tuple[list[tuple[int, float]
             window = words[start : start + size]
             if any(used[start : start + size]) or not _plausible(window):
                 continue
-            topic_ids, score = _lookup(index, window)
+            topic_ids, score, reading = _lookup(index, window)
             if not topic_ids:
                 continue
             for topic_id in topic_ids:
-                found[topic_id] = max(found.get(topic_id, 0), score)
+                # "neurofibromatosis": the topic of that name before those listing it as a synonym.
+                own = score if index.own_names.get(topic_id) == reading else score * SYNONYM
+                found[topic_id] = max(found.get(topic_id, 0), own)
             used[start : start + size] = [True] * size
             spans.append((window[0].start, window[-1].end))
     ranked = sorted(found.items(), key=lambda item: -item[1])
@@ -137,12 +142,39 @@ def _keywords(question: str, count: int = 5) -> str:
     return " ".join(sorted(dict.fromkeys(words), key=len, reverse=True)[:count])
 
 
+def _numbers_agree(question_numbers: set[str], name: str) -> bool:
+    """A subtype's numbers are the ones the question gives ("type 1b" for "type 1"), when it gives any."""
+    numbers = [t for t in name.split() if has_digit(t)]
+    return not question_numbers or all(any(n.startswith(q) for q in question_numbers) for n in numbers)
+
+
+def with_relatives(index: NameIndex, question: str, topic_scores: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Add, for a named topic without a fact sheet, its umbrella topic or its subtypes that have one."""
+    if not topic_scores:
+        return topic_scores
+    answered = set(Section.objects.filter(topic_id__in=[tid for tid, _ in topic_scores],
+                                          status=Section.Status.PUBLISHED).values_list("topic_id", flat=True))
+    numbers = {t for t in normalize(question).split() if has_digit(t)}
+    wanted: dict[int, float] = {}
+    for topic_id, score in topic_scores:
+        if topic_id in answered:
+            continue
+        name = index.own_names[topic_id]
+        subtypes = sorted(t for t in index.subtypes(name) if _numbers_agree(numbers, index.own_names[t]))
+        for relative in [*index.umbrellas(name), *subtypes][: RELATIVES * 2]:
+            wanted[relative] = max(wanted.get(relative, 0), score * RELATIVE)
+    known = dict(topic_scores)
+    having = Section.objects.filter(topic_id__in=[t for t in wanted if t not in known], status=Section.Status.PUBLISHED)
+    added = [(t, wanted[t]) for t in sorted(set(having.values_list("topic_id", flat=True)))]
+    return topic_scores + added
+
+
 def suggest(question: str, limit: int = 10) -> Suggestion:
     """Topics named (typos tolerated), kinds asked for, and the published sections to use, ranked."""
     question = (question or "").strip()
     index = name_index()
     topic_scores, spans = find_topics(index, question)
-    topic_scores = topic_scores[:limit]
+    topic_scores = with_relatives(index, question, topic_scores[:limit])[:limit]
     topics_by_id = Topic.objects.in_bulk([tid for tid, _ in topic_scores])
     topics = [(topics_by_id[tid], score) for tid, score in topic_scores if tid in topics_by_id]
     # The topic's own name ("hereditary ...") asks for no kind.

@@ -25,7 +25,7 @@ def test_it_imports_a_handful_of_real_documents(db):
     assert Section.objects.count() == 1 + 3 + 5 + 5 + 0
     topic = Topic.objects.get(gard_id=9181)
     assert topic.name == "Abdominal aortic aneurysm"
-    assert topic.synonyms == ["Aneurysm, abdominal aortic"]
+    assert topic.synonyms == ["Aneurysm, abdominal aortic", "Familial abdominal aortic aneurysm"]  # GARD's name too
     assert topic.umls_cuis == ["C0162871"]
     assert {s.kind for s in topic.sections.all()} == {"overview", "symptoms", "inheritance"}
     assert set(Section.objects.values_list("status", flat=True)) == {"published"}

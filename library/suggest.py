@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from library.corrections import corrected_kinds
 from library.kinds import OVERVIEW, asked_kinds
 from library.models import Section, Topic
 from library.name_index import STOPWORDS, NameIndex, has_digit, name_index, normalize, type_number
@@ -179,6 +180,7 @@ def suggest(question: str, limit: int = 10) -> Suggestion:
     topics = [(topics_by_id[tid], score) for tid, score in topic_scores if tid in topics_by_id]
     # The topic's own name ("hereditary ...") asks for no kind.
     kinds = asked_kinds(_without_spans(question, spans)) if question else [OVERVIEW]
+    kinds = corrected_kinds(question, kinds)
     if topics:
         sections = rank_sections(topics, kinds)
         overviews = [item for item in sections if item[0].kind == Section.Kind.OVERVIEW][:1]

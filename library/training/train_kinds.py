@@ -57,7 +57,7 @@ def medquad_questions(path: Path) -> list[tuple[str, str, str]]:
 
 def read_corrections(path: Path) -> list[tuple[str, str]]:
     with open(path, encoding="utf-8") as handle:
-        return [(item["question"], item["kind"]) for item in map(json.loads, handle) if item.get("kind")]
+        return [(item["question"], item["kind"]) for item in map(json.loads, handle) if item.get("asked")]
 
 
 def sha256(path: Path) -> str:

@@ -149,12 +149,17 @@ def _numbers_agree(question_numbers: set[str], name: str) -> bool:
     return not question_numbers or all(any(n.startswith(q) for q in question_numbers) for n in numbers)
 
 
+def _answered(topic_ids) -> set[int]:
+    """Those of the topics that have a published section."""
+    sections = Section.objects.filter(topic_id__in=topic_ids, status=Section.Status.PUBLISHED).order_by()
+    return set(sections.values_list("topic_id", flat=True).distinct())
+
+
 def with_relatives(index: NameIndex, question: str, topic_scores: list[tuple[int, float]]) -> list[tuple[int, float]]:
     """Add, for a named topic without a fact sheet, its umbrella topic or its subtypes that have one."""
     if not topic_scores:
         return topic_scores
-    answered = set(Section.objects.filter(topic_id__in=[tid for tid, _ in topic_scores],
-                                          status=Section.Status.PUBLISHED).values_list("topic_id", flat=True))
+    answered = _answered([tid for tid, _ in topic_scores])
     numbers = {t for t in normalize(question).split() if has_digit(t)}
     wanted: dict[int, float] = {}
     for topic_id, score in topic_scores:
@@ -165,9 +170,9 @@ def with_relatives(index: NameIndex, question: str, topic_scores: list[tuple[int
         for relative in [*index.umbrellas(name), *subtypes][: RELATIVES * 2]:
             wanted[relative] = max(wanted.get(relative, 0), score * RELATIVE)
     known = dict(topic_scores)
-    having = Section.objects.filter(topic_id__in=[t for t in wanted if t not in known], status=Section.Status.PUBLISHED)
-    added = [(t, wanted[t]) for t in sorted(set(having.values_list("topic_id", flat=True)))]
-    return topic_scores + added
+    candidates = [t for t in wanted if t not in known]
+    added = sorted(_answered(candidates)) if candidates else []
+    return topic_scores + [(t, wanted[t]) for t in added]
 
 
 def suggest(question: str, limit: int = 10) -> Suggestion:

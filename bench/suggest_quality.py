@@ -106,10 +106,6 @@ def time_file(root: Path, db: Path, path: Path) -> float:
 
 
 def measure_suggest(rounds: int) -> dict:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
     from library.models import Topic
     from library.suggest import suggest
 
@@ -154,6 +150,10 @@ def main() -> None:
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
     if args.measure:
         print(json.dumps(measure_suggest(args.rounds)))
         return

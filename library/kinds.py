@@ -6,7 +6,9 @@ the importers (what a heading is).
 
 import re
 
-OVERVIEW = "overview"  # also stands for "no specific kind"
+from library.models import SectionKind as K
+
+OVERVIEW = K.OVERVIEW  # also stands for "no specific kind"
 
 _CHILD = (r"(?:child|children|kids?|baby|babies|son|sons|daughters?|grandchild(?:ren)?|offspring"
           r"|future (?:child|pregnanc))")
@@ -15,39 +17,39 @@ _DIAGNOSED_AS_STORY = r"(?! with| as| at| in| by| when| last| recently| early| a
 
 # Kind → phrases (regular expressions over lower-cased text, matched at word boundaries).
 KIND_PHRASES: dict[str, list[str]] = {
-    "cause": [
+    K.CAUSE: [
         r"what causes?", r"caus(?:e|es|ed|ing)", r"why (?:does|do|did|is|was|would|has|have)", r"due to",
         r"result of", r"brought on", r"triggers?", r"risk factors?", r"environmental", r"contagious",
         r"how (?:does|do|did|can|could) (?:one|someone|a person|people|you|he|she|they|i|my \w+) (?:get|develop|catch)",
         r"genetic (?:basis|changes?|mutations?|cause)", r"(?:which|what) genes?",
     ],
-    "treatment": [
+    K.TREATMENT: [
         r"treat(?:ed|ment|ments|ing|able)?", r"therap(?:y|ies|ists?)", r"cur(?:e|es|ed|able)", r"medications?",
         r"medicines?", r"drugs?", r"manag(?:e|es|ed|ement|ing)", r"surger(?:y|ies)", r"prevent(?:ed|ion|ing|able)?",
         r"clinical trials?", r"research(?:ers)?", r"studies", r"relie(?:f|ve)", r"options", r"supplements?", r"diet",
         r"(?:anything|something|what) (?:\w+ ){0,3}(?:help|do for|be done)", r"help (?:her|him|them|with|my)",
         r"(?:slow|stop|reverse) (?:it|the|its|this)",
     ],
-    "symptoms": [
+    K.SYMPTOMS: [
         r"symptoms?", r"signs?", r"what to expect", r"features?", r"characteristics?", r"look like",
         r"(?:is|are) (?:\w+ )?(?:pain|fatigue|rash|seizures?|swelling) (?:part|common|normal|related)",
     ],
-    "inheritance": [
+    K.INHERITANCE: [
         r"inherit(?:ed|ance|able|s)?", r"(?<!non-)genetic(?! test)", r"hereditary", r"autosomal", r"x-linked",
         r"pass(?:ed|es)? (?:\w+ )?(?:on|down)", r"my (?:children|kids)", r"runs? in (?:the|my|our) family",
         r"carriers?", r"recurrence", r"genetic counsel(?:ing|or)", r"chances? (?:\w+ ){0,6}" + _CHILD,
         r"risk (?:\w+ ){0,5}" + _CHILD, _CHILD + r" (?:\w+ ){0,4}(?:get|have|inherit) it",
     ],
-    "frequency": [
+    K.FREQUENCY: [
         r"how (?:common|rare|frequent|prevalent)", r"prevalen(?:ce|t)", r"incidence", r"how often does",
         r"how many (?:\w+ ){0,2}(?:people|persons|individuals|cases|patients|children|americans|families|women|men)",
         r"number of (?:\w+ ){0,2}(?:people|cases|patients)",
     ],
-    "diagnosis": [
+    K.DIAGNOSIS: [
         r"test(?:s|ed|ing)?", r"diagnos(?:e|is|tic|ing)", r"diagnosed" + _DIAGNOSED_AS_STORY, r"screen(?:ed|ing)?",
         r"confirm", r"misdiagnos(?:ed|is)", r"biopsy", r"blood work", r"mri",
     ],
-    "prognosis": [
+    K.PROGNOSIS: [
         r"life expectancy", r"outlook", r"prognosis", r"life ?span", r"normal life", r"surviv(?:e|al|ors?)",
         r"how long (?:\w+ ){0,3}(?:live|survive|last)", r"get worse", r"progress(?:es|ive|ion)?", r"fatal",
         r"(?:will|would|could|can) (?:\w+ ){0,2}die", r"terminal", r"long[- ]term", r"future hold",
@@ -98,7 +100,7 @@ def kind_of_heading(heading: str, topic_name: str = "") -> str:
     if topic_name:
         heading = re.sub(re.escape(topic_name), " ", heading, flags=re.IGNORECASE)
     kinds = rule_kinds(heading)
-    return kinds[0] if kinds else "other"
+    return kinds[0] if kinds else K.OTHER
 
 
 RULE_BONUS = 0.2  # a kind the question names in so many words

@@ -10,11 +10,6 @@ from simple_history.models import HistoricalRecords
 
 from library.placeholders import validate_placeholders
 
-# Also the canonical order of sections in a letter (Section.Kind mirrors it).
-SECTION_KINDS = [
-    "overview", "frequency", "symptoms", "cause", "inheritance", "diagnosis", "treatment", "prognosis", "other",
-]
-
 
 class Topic(models.Model):
     """A disease or other subject that fact-sheet sections are about."""
@@ -67,25 +62,30 @@ class Reference(models.Model):
         return self.text[:120]
 
 
+class SectionKind(models.TextChoices):
+    # The order of the members is the canonical order of sections in a letter.
+    OVERVIEW = "overview", "Overview"
+    FREQUENCY = "frequency", "Frequency"
+    SYMPTOMS = "symptoms", "Signs and symptoms"
+    CAUSE = "cause", "Cause"
+    INHERITANCE = "inheritance", "Inheritance"
+    DIAGNOSIS = "diagnosis", "Diagnosis"
+    TREATMENT = "treatment", "Treatment"
+    PROGNOSIS = "prognosis", "Prognosis"
+    OTHER = "other", "Other"
+
+
+class SectionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    RETIRED = "retired", "Retired"
+
+
 class Section(models.Model):
     """One fact-sheet section of a topic, maintained on its own with its own date."""
 
-    class Kind(models.TextChoices):
-        # The order of the members is the canonical order of sections in a letter.
-        OVERVIEW = "overview", "Overview"
-        FREQUENCY = "frequency", "Frequency"
-        SYMPTOMS = "symptoms", "Signs and symptoms"
-        CAUSE = "cause", "Cause"
-        INHERITANCE = "inheritance", "Inheritance"
-        DIAGNOSIS = "diagnosis", "Diagnosis"
-        TREATMENT = "treatment", "Treatment"
-        PROGNOSIS = "prognosis", "Prognosis"
-        OTHER = "other", "Other"
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        RETIRED = "retired", "Retired"
+    Kind = SectionKind
+    Status = SectionStatus
 
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="sections")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -104,10 +104,10 @@ class Section(models.Model):
         indexes = [models.Index(fields=["topic", "kind", "status"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind__in=SECTION_KINDS), name="section_kind_valid"
+                condition=models.Q(kind__in=SectionKind.values), name="section_kind_valid"
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["draft", "published", "retired"]), name="section_status_valid"
+                condition=models.Q(status__in=SectionStatus.values), name="section_status_valid"
             ),
         ]
 
@@ -192,7 +192,7 @@ class KindCorrection(models.Model):
 
     question = models.TextField()
     question_key = models.CharField(max_length=64, db_index=True, editable=False)
-    kind = models.CharField(max_length=20, choices=Section.Kind.choices)
+    kind = models.CharField(max_length=20, choices=SectionKind.choices)
     asked = models.BooleanField(help_text="True: the question asks for this kind; False: it does not.")
     suggested = models.JSONField(default=list, blank=True, help_text="The kinds suggested before the correction.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -200,7 +200,9 @@ class KindCorrection(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.CheckConstraint(condition=models.Q(kind__in=SECTION_KINDS), name="kind_correction_valid")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=SectionKind.values), name="kind_correction_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"{'asks' if self.asked else 'does not ask'} {self.kind}: {self.question[:80]}"

@@ -11,12 +11,14 @@ is held out (by a hash of its id) for bench/suggest_quality.py and never trained
 import argparse
 import hashlib
 import json
+import os
 import re
 import sys
 import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 SEED = 13
 PHRASEBOOK_WEIGHT = 20.0  # one written phrasing stands for many ways of asking; MedQuAD has a few templates
@@ -65,6 +67,9 @@ def sha256(path: Path) -> str:
 
 
 def train(medquad: Path, corrections: Path | None, output: Path) -> dict:
+    import django  # noqa: PLC0415 (the kinds are the library's: its models need settings)
+
+    django.setup()
     import numpy as np  # noqa: PLC0415 (training tools: not needed to run the desk)
     from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415
     from sklearn.linear_model import LogisticRegression  # noqa: PLC0415

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from library.suggest import suggest
 from tests.conftest import MEDQUAD_SAMPLE
 
-from .factories import make_section, make_topic
+from tests.conftest import make_section, make_topic
 
 
 def names(question):

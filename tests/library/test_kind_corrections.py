@@ -9,7 +9,6 @@ from library.corrections import kind_correct
 from library.models import KindCorrection
 from library.suggest import suggest
 from library.training.train_kinds import read_corrections
-
 from tests.conftest import make_section, make_topic
 
 QUESTION = "My son has Marfan syndrome. Is it safe for him to play football?"

@@ -6,9 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from library.suggest import suggest
-from tests.conftest import MEDQUAD_SAMPLE
-
-from tests.conftest import make_section, make_topic
+from tests.conftest import MEDQUAD_SAMPLE, make_section, make_topic
 
 
 def names(question):

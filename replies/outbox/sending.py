@@ -17,6 +17,7 @@ from django.utils import timezone
 from inquiries.services import inquiry_mark_sent
 from inquiries.workflow import record_event
 
+from ..answered import letter_remember
 from ..letter.assembly import Letter, assemble_letter
 from ..letter.message import letter_message
 from ..letter.pdf import letter_pdf
@@ -143,4 +144,5 @@ def delivery_mark_sent(*, delivery: Delivery) -> None:
         if delivery.pdf_sha256:  # the timeline names the PDF that went out (the archive link shows the same hash)
             data["pdf_sha256"] = delivery.pdf_sha256
         inquiry_mark_sent(inquiry=delivery.reply.inquiry, by=delivery.created_by, data=data)
+        letter_remember(reply=delivery.reply, sent_at=now)
     delivery.status, delivery.sent_at = Delivery.Status.SENT, now

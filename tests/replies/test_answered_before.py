@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 
 from library.models import Section
@@ -49,8 +50,10 @@ def send(author, question, topic, kinds, *, edit=None):
                          body="Edited for this letter.")
         reply.refresh_from_db()
     reply = set_status(reply, "approved")
-    delivery = delivery_queue(reply=reply, by=author, method="letter", confirm_stale=True)
-    delivery_send(delivery_id=delivery.pk)
+    # The outbox remembers the letter after its commit (the test's transaction never commits).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        delivery = delivery_queue(reply=reply, by=author, method="letter", confirm_stale=True)
+        delivery_send(delivery_id=delivery.pk)
     return AnsweredLetter.objects.get(reply=reply)
 
 

@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from lib.markup import citation_keys, render_markdown
 from library.forms import PLACEHOLDER_HELP, ReferenceAdminForm, SectionAdminForm
-from library.models import KindCorrection, Reference, Section, StandardText, Topic, stale_before
+from library.models import Reference, Section, StandardText, Topic, stale_before
 from library.search import search_sections, search_topics
 from library.services import section_create, section_update
 
@@ -136,17 +136,3 @@ class StandardTextAdmin(SimpleHistoryAdmin):
         kwargs.setdefault("help_texts", {"body": PLACEHOLDER_HELP})
         return super().get_form(request, obj, change=change, **kwargs)
 
-
-@admin.register(KindCorrection)
-class KindCorrectionAdmin(admin.ModelAdmin):
-    """The specialists' corrections, to read (they are made in the composer, exported for training)."""
-
-    list_display = ["question", "kind", "asked", "created_by", "created_at"]
-    list_filter = ["kind", "asked"]
-    search_fields = ["question"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

@@ -135,4 +135,3 @@ class StandardTextAdmin(SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs.setdefault("help_texts", {"body": PLACEHOLDER_HELP})
         return super().get_form(request, obj, change=change, **kwargs)
-

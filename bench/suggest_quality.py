@@ -17,6 +17,7 @@ questions (with --baseline-root, the same file through another checkout, e.g. ma
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -97,12 +98,18 @@ def file_questions(names: list[str]) -> list[str]:
     return [templates[i % len(templates)].format(names[i % len(names)]) for i in range(FILE_QUESTIONS)]
 
 
-def time_file(root: Path, db: Path, path: Path) -> float:
+def time_file(root: Path, db: Path, path: Path) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (user + system) of `manage.py suggest --file` in that checkout.
+
+    The CPU time is the steadier figure on a shared machine."""
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([sys.executable, str(root / "manage.py"), "suggest", "--file", str(path), "--json"], check=True,
                    env=env, cwd=root, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def measure_suggest(rounds: int) -> dict:
@@ -134,11 +141,13 @@ def speed(rounds: int, rebuild: bool, baseline: Path | None) -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8") as handle:
         handle.write("\n".join(file_questions(figures["names"])) + "\n")
         handle.flush()
-        seconds = time_file(ROOT, FULL_DB, Path(handle.name))
-        print(f"suggest --file, {FILE_QUESTIONS} questions: {seconds:.1f} s")
+        wall, cpu = time_file(ROOT, FULL_DB, Path(handle.name))
+        print(f"suggest --file, {FILE_QUESTIONS} questions: {wall:.1f} s wall-clock, {cpu:.1f} s CPU")
         if baseline:
-            before = time_file(baseline, baseline / "var" / "bench" / "library_full.sqlite3", Path(handle.name))
-            print(f"  the same through {baseline}: {before:.1f} s (ratio {seconds / before:.2f})")
+            base_wall, base_cpu = time_file(baseline, baseline / "var" / "bench" / "library_full.sqlite3",
+                                            Path(handle.name))
+            print(f"  the same through {baseline}: {base_wall:.1f} s wall-clock, {base_cpu:.1f} s CPU "
+                  f"(ratio {wall / base_wall:.2f} wall-clock, {cpu / base_cpu:.2f} CPU)")
 
 
 def main() -> None:

@@ -18,12 +18,17 @@ def kind_correct(*, question: str, kind: str, asked: bool, suggested: list[str],
                                          created_by=by)
 
 
-def corrected_kinds(question: str, kinds: list[str]) -> list[str]:
-    """The kinds with the corrections for this question applied (the latest word on a kind counts)."""
-    latest: dict[str, bool] = {}
-    rows = KindCorrection.objects.filter(question_key=question_key(question)).values_list("kind", "asked")
-    for kind, asked in rows.order_by("-created_at", "-id"):
-        latest.setdefault(kind, asked)
+def corrected_kinds_many(questions: list[str], kinds_of: list[list[str]]) -> list[list[str]]:
+    """The kinds of each question with its corrections applied (the latest word on a kind counts)."""
+    keys = [question_key(q) for q in questions]
+    latest: dict[str, dict[str, bool]] = {}
+    rows = KindCorrection.objects.filter(question_key__in=set(keys)).order_by("-created_at", "-id")
+    for key, kind, asked in rows.values_list("question_key", "kind", "asked"):
+        latest.setdefault(key, {}).setdefault(kind, asked)
+    return [_corrected(kinds, latest.get(key, {})) for key, kinds in zip(keys, kinds_of, strict=True)]
+
+
+def _corrected(kinds: list[str], latest: dict[str, bool]) -> list[str]:
     if not latest:
         return kinds
     added = [kind for kind, asked in latest.items() if asked]

@@ -107,26 +107,39 @@ RULE_BONUS = 0.2  # a kind the question names in so many words
 SECOND_KIND = 0.1  # the model fills the second place only this sure, and not after "no specific kind"
 
 
-def ranked_kinds(text: str, use_model: bool = True) -> list[tuple[str, float]]:
-    """Every kind with its score, likeliest first: the model's probability, plus a bonus for the rules."""
-    asked = asked_part(text)
-    named = [kind for kind in rule_kinds(asked) if kind != OVERVIEW]
+def ranked_kinds_many(texts: list[str], use_model: bool = True) -> list[list[tuple[str, float]]]:
+    """For each text, every kind with its score, likeliest first: the model's probability (all
+    texts read in one batch), plus a bonus for the kinds the rules find."""
+    asked = [asked_part(text) for text in texts]
+    named = [[kind for kind in rule_kinds(part) if kind != OVERVIEW] for part in asked]
     if not use_model:
-        return [(kind, 1.0) for kind in named] + [(OVERVIEW, 0.5)]
+        return [[(kind, 1.0) for kind in kinds] + [(OVERVIEW, 0.5)] for kinds in named]
     from library.kind_model import kind_model  # noqa: PLC0415 (numpy: not for the importers)
 
-    scores = {kind: p + RULE_BONUS * (kind in named) for kind, p in kind_model().ranked(asked)}
-    return sorted(scores.items(), key=lambda item: -item[1])
+    model = kind_model()
+    ranked = []
+    for row, kinds in zip(model.probabilities(asked), named, strict=True):
+        scores = {kind: float(p) + RULE_BONUS * (kind in kinds) for kind, p in zip(model.classes, row, strict=True)}
+        ranked.append(sorted(scores.items(), key=lambda item: -item[1]))
+    return ranked
+
+
+def ranked_kinds(text: str, use_model: bool = True) -> list[tuple[str, float]]:
+    return ranked_kinds_many([text], use_model)[0]
+
+
+def asked_kinds_many(texts: list[str], use_model: bool = True) -> list[list[str]]:
+    """For each question, the kinds it asks for, ranked: every kind it names, the model filling up
+    to two. Never empty: "overview" stands for no specific kind."""
+    found = []
+    for text, ranked in zip(texts, ranked_kinds_many(texts, use_model), strict=True):
+        named = set(rule_kinds(asked_part(text)))
+        fill = ranked[0][0] != OVERVIEW
+        kinds = [kind for i, (kind, score) in enumerate(ranked)
+                 if kind in named or i == 0 or (fill and i == 1 and score >= SECOND_KIND)]
+        found.append(kinds or [OVERVIEW])
+    return found
 
 
 def asked_kinds(text: str, use_model: bool = True) -> list[str]:
-    """The kinds a question asks for, ranked: every kind it names, the model filling up to two.
-
-    Never empty: "overview" stands for no specific kind.
-    """
-    ranked = ranked_kinds(text, use_model)
-    named = set(rule_kinds(asked_part(text)))
-    fill = ranked[0][0] != OVERVIEW
-    kinds = [kind for i, (kind, score) in enumerate(ranked)
-             if kind in named or i == 0 or (fill and i == 1 and score >= SECOND_KIND)]
-    return kinds or [OVERVIEW]
+    return asked_kinds_many([text], use_model)[0]

@@ -7,8 +7,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from library.corrections import corrected_kinds
-from library.kinds import OVERVIEW, asked_kinds
+from library.corrections import corrected_kinds_many
+from library.kinds import asked_kinds_many
 from library.models import Section, Topic
 from library.name_index import STOPWORDS, NameIndex, has_digit, name_index, normalize, type_number
 from library.search import search_sections
@@ -177,15 +177,27 @@ def with_relatives(index: NameIndex, question: str, topic_scores: list[tuple[int
 
 def suggest(question: str, limit: int = 10) -> Suggestion:
     """Topics named (typos tolerated), kinds asked for, and the published sections to use, ranked."""
-    question = (question or "").strip()
+    return suggest_many([question], limit)[0]
+
+
+def suggest_many(questions: list[str], limit: int = 10) -> list[Suggestion]:
+    """suggest() for each question; the kind model reads them all in one batch (suggest --file)."""
     index = name_index()
-    topic_scores, spans = find_topics(index, question)
-    topic_scores = with_relatives(index, question, topic_scores[:limit])[:limit]
+    named = []
+    for question in questions:
+        question = (question or "").strip()
+        topic_scores, spans = find_topics(index, question)
+        named.append((question, with_relatives(index, question, topic_scores[:limit])[:limit], spans))
+    # The topic's own name ("hereditary ...") asks for no kind.
+    kinds_of = asked_kinds_many([_without_spans(question, spans) for question, _, spans in named])
+    kinds_of = corrected_kinds_many([question for question, _, _ in named], kinds_of)
+    return [_suggestion(question, topic_scores, kinds, limit)
+            for (question, topic_scores, _), kinds in zip(named, kinds_of, strict=True)]
+
+
+def _suggestion(question: str, topic_scores: list[tuple[int, float]], kinds: list[str], limit: int) -> Suggestion:
     topics_by_id = Topic.objects.in_bulk([tid for tid, _ in topic_scores])
     topics = [(topics_by_id[tid], score) for tid, score in topic_scores if tid in topics_by_id]
-    # The topic's own name ("hereditary ...") asks for no kind.
-    kinds = asked_kinds(_without_spans(question, spans)) if question else [OVERVIEW]
-    kinds = corrected_kinds(question, kinds)
     if topics:
         sections = rank_sections(topics, kinds)
         overviews = [item for item in sections if item[0].kind == Section.Kind.OVERVIEW][:1]

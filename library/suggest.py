@@ -5,6 +5,7 @@ sections to answer it with, ranked. The one service behind the desk and `manage.
 import itertools
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from library.corrections import corrected_kinds_many
@@ -130,10 +131,9 @@ def _weight(kind: str, kinds: list[str]) -> float:
     return OTHER_WEIGHT - 0.01 * Section.kind_order(kind)
 
 
-def rank_sections(topics: list[tuple[Topic, float]], kinds: list[str]) -> list[tuple[Section, float]]:
-    scores = dict((topic.pk, score) for topic, score in topics)
-    sections = Section.objects.filter(topic_id__in=scores, status=Section.Status.PUBLISHED).select_related("topic")
-    ranked = [(s, scores[s.topic_id] * _weight(s.kind, kinds)) for s in sections]
+def rank_sections(topics: list[tuple[Topic, float]], kinds: list[str],
+                  published: dict[int, list[Section]]) -> list[tuple[Section, float]]:
+    ranked = [(s, score * _weight(s.kind, kinds)) for topic, score in topics for s in published.get(topic.pk, ())]
     return sorted(ranked, key=lambda item: (-item[1], item[0].topic.name, item[0].pk))
 
 
@@ -149,30 +149,40 @@ def _numbers_agree(question_numbers: set[str], name: str) -> bool:
     return not question_numbers or all(any(n.startswith(q) for q in question_numbers) for n in numbers)
 
 
-def _answered(topic_ids) -> set[int]:
-    """Those of the topics that have a published section."""
-    sections = Section.objects.filter(topic_id__in=topic_ids, status=Section.Status.PUBLISHED).order_by()
-    return set(sections.values_list("topic_id", flat=True).distinct())
+def _published(topic_ids) -> dict[int, list[Section]]:
+    """The published sections of these topics, by topic: one query."""
+    found: dict[int, list[Section]] = defaultdict(list)
+    rows = Section.objects.filter(topic_id__in=topic_ids, status=Section.Status.PUBLISHED).select_related("topic")
+    for section in rows.order_by():
+        found[section.topic_id].append(section)
+    return found
 
 
-def with_relatives(index: NameIndex, question: str, topic_scores: list[tuple[int, float]]) -> list[tuple[int, float]]:
-    """Add, for a named topic without a fact sheet, its umbrella topic or its subtypes that have one."""
-    if not topic_scores:
-        return topic_scores
-    answered = _answered([tid for tid, _ in topic_scores])
+def _relatives(index: NameIndex, question: str, topic_id: int) -> list[int]:
+    """The umbrella topics and the subtypes of a topic (numbers as the question gives them)."""
+    name = index.own_names[topic_id]
     numbers = {t for t in normalize(question).split() if has_digit(t)}
+    subtypes = sorted(t for t in index.subtypes(name) if _numbers_agree(numbers, index.own_names[t]))
+    return [*sorted(index.umbrellas(name)), *subtypes][: RELATIVES * 2]
+
+
+def named_topics(index: NameIndex, question: str, limit: int) -> tuple[list[tuple[int, float]], list, dict]:
+    """The topics the question names, then, for a named topic without a fact sheet, its umbrella
+    or its subtypes that have one; the spans named; the published sections of all of them."""
+    topic_scores, spans = find_topics(index, question)
+    topic_scores = topic_scores[:limit]
+    published = _published([t for t, _ in topic_scores])
+    relatives = {t: _relatives(index, question, t) for t, _ in topic_scores if t not in published}
+    if not any(relatives.values()):
+        return topic_scores, spans, published
+    published.update(_published({r for found in relatives.values() for r in found} - set(published)))
+    known = dict(topic_scores)
     wanted: dict[int, float] = {}
     for topic_id, score in topic_scores:
-        if topic_id in answered:
-            continue
-        name = index.own_names[topic_id]
-        subtypes = sorted(t for t in index.subtypes(name) if _numbers_agree(numbers, index.own_names[t]))
-        for relative in [*index.umbrellas(name), *subtypes][: RELATIVES * 2]:
-            wanted[relative] = max(wanted.get(relative, 0), score * RELATIVE)
-    known = dict(topic_scores)
-    candidates = [t for t in wanted if t not in known]
-    added = sorted(_answered(candidates)) if candidates else []
-    return topic_scores + [(t, wanted[t]) for t in added]
+        for relative in relatives.get(topic_id, ()):
+            if relative not in known and relative in published:
+                wanted[relative] = max(wanted.get(relative, 0), score * RELATIVE)
+    return (topic_scores + sorted(wanted.items()))[:limit], spans, published
 
 
 def suggest(question: str, limit: int = 10) -> Suggestion:
@@ -183,23 +193,21 @@ def suggest(question: str, limit: int = 10) -> Suggestion:
 def suggest_many(questions: list[str], limit: int = 10) -> list[Suggestion]:
     """suggest() for each question; the kind model reads them all in one batch (suggest --file)."""
     index = name_index()
-    named = []
-    for question in questions:
-        question = (question or "").strip()
-        topic_scores, spans = find_topics(index, question)
-        named.append((question, with_relatives(index, question, topic_scores[:limit])[:limit], spans))
+    questions = [(question or "").strip() for question in questions]
+    named = [named_topics(index, question, limit) for question in questions]
     # The topic's own name ("hereditary ...") asks for no kind.
-    kinds_of = asked_kinds_many([_without_spans(question, spans) for question, _, spans in named])
-    kinds_of = corrected_kinds_many([question for question, _, _ in named], kinds_of)
-    return [_suggestion(question, topic_scores, kinds, limit)
-            for (question, topic_scores, _), kinds in zip(named, kinds_of, strict=True)]
+    kinds_of = asked_kinds_many([_without_spans(q, spans) for q, (_, spans, _) in zip(questions, named, strict=True)])
+    kinds_of = corrected_kinds_many(questions, kinds_of)
+    return [_suggestion(question, topic_scores, published, kinds, limit)
+            for question, (topic_scores, _, published), kinds in zip(questions, named, kinds_of, strict=True)]
 
 
-def _suggestion(question: str, topic_scores: list[tuple[int, float]], kinds: list[str], limit: int) -> Suggestion:
+def _suggestion(question: str, topic_scores: list[tuple[int, float]], published: dict[int, list[Section]],
+                kinds: list[str], limit: int) -> Suggestion:
     topics_by_id = Topic.objects.in_bulk([tid for tid, _ in topic_scores])
     topics = [(topics_by_id[tid], score) for tid, score in topic_scores if tid in topics_by_id]
     if topics:
-        sections = rank_sections(topics, kinds)
+        sections = rank_sections(topics, kinds, published)
         overviews = [item for item in sections if item[0].kind == Section.Kind.OVERVIEW][:1]
         chosen = sections[:limit]
         chosen += [item for item in overviews if item not in chosen]

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('library', '0007_kind_correction'),
-        ('replies', '0003_delivery_queue_times'),
+        ('replies', '0004_delivery_bounced'),
     ]
 
     operations = [

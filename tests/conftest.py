@@ -187,8 +187,8 @@ def make_standard_texts(language: str = "en") -> dict[str, StandardText]:
 
 @pytest.fixture
 def no_match_texts(db) -> list[StandardText]:
-    """The no-match paragraphs library's migration 0007 brings, made again by the migration's own
+    """The no-match paragraphs library's migration 0009 brings, made again by the migration's own
     function: a transactional test's flush (browser tests) removes what migrations made."""
-    migration = importlib.import_module("library.migrations.0007_unknown_medquad_dates_and_no_match_texts")
+    migration = importlib.import_module("library.migrations.0009_unknown_medquad_dates_and_no_match_texts")
     migration.add_no_match_texts(django_apps, None)
     return list(StandardText.objects.filter(kind__in=StandardText.NO_MATCH_KINDS, is_default=True))

@@ -1,5 +1,6 @@
 """Writes on replies. Each checks the current state, works in one transaction and logs it."""
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -20,7 +21,7 @@ from library.suggest import Suggestion, rank_sections, suggest
 from library.titles import letter_title, topic_in_sentence
 
 from ..letter.assembly import HEAD_KINDS, TAIL_KINDS, Letter, assemble_letter
-from ..models import Reply, ReplyBlock
+from ..models import AnsweredLetter, Reply, ReplyBlock
 
 BLOCK_GONE = "That block is no longer in this reply (someone may have removed it)."
 
@@ -91,7 +92,11 @@ def sections_for(inquiry: Inquiry, choice: str | Iterable[str], suggestion: Sugg
         # What the question asks for, plus the overview; the topic's other sections stay on
         # the library side of the composer, one click away.
         wanted = {*suggestion.kinds, Section.Kind.OVERVIEW}
-        ranked = [s for s, _ in rank_sections([(t, 1.0) for t in topics], suggestion.kinds)]
+        published = defaultdict(list)
+        rows = Section.objects.filter(topic__in=topics, status=Section.Status.PUBLISHED).select_related("topic")
+        for section in rows:
+            published[section.topic_id].append(section)
+        ranked = [s for s, _ in rank_sections([(t, 1.0) for t in topics], suggestion.kinds, published)]
         chosen = in_language([s for s in ranked if s.kind in wanted] if suggestion.kinds else ranked, language)
         chosen = chosen if suggestion.kinds else chosen[:AUTO_LIMIT]
         topic_order = {topic.pk: i for i, topic in enumerate(topics)}
@@ -281,6 +286,39 @@ def reply_use_topic(*, reply: Reply, version: int, by: AbstractBaseUser, topic: 
         record_event(inquiry=inquiry, action="reply.topic_confirmed", by=by,
                      data={"reply": current.pk, "topic": topic.name, "sections": len(added)})
     return added
+
+
+def reply_start_from_letter(*, reply: Reply, version: int, by: AbstractBaseUser, letter: AnsweredLetter) -> int:
+    """Copy the section blocks of an earlier sent letter into this draft, as they were sent.
+
+    Each copy keeps the section version it came from, so the drift and staleness warnings
+    apply as to any copied section. Sections already in the draft are not copied twice; custom
+    paragraphs stay behind (they were written for someone else). Returns how many were copied.
+    """
+    if letter.reply.inquiry_id == reply.inquiry_id:
+        raise ReplyError("That letter answered this inquiry already.")
+    with _editing(reply, version):
+        blocks = list(reply.blocks.order_by("position", "id"))
+        present = {block.section_id for block in blocks if block.section_id}
+        copies = []
+        for old in letter.reply.blocks.filter(kind=ReplyBlock.Kind.SECTION).order_by("position", "id"):
+            if old.section_id in present:
+                continue
+            present.add(old.section_id)
+            copies.append(ReplyBlock(
+                reply=reply, position=len(blocks) + len(copies), kind=ReplyBlock.Kind.SECTION,
+                section_id=old.section_id, source_history_id=old.source_history_id, heading=old.heading,
+                body=old.body, last_updated=old.last_updated, language=old.language,
+                locally_edited=old.locally_edited,
+            ))
+        if not copies:
+            raise ReplyError("Every section of that letter is in this one already.")
+        ReplyBlock.objects.bulk_create(copies)
+        at = _insert_at(blocks)
+        _renumber(reply, blocks[:at] + copies + blocks[at:])
+        record_event(inquiry=reply.inquiry, action="reply.started_from_letter", by=by,
+                     data={"reply": reply.pk, "from_reply": letter.reply_id, "blocks": len(copies)})
+    return len(copies)
 
 
 def reply_block_move(*, reply: Reply, version: int, by: AbstractBaseUser, block_id: int, direction: str) -> None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from library.models import StandardText
 
-BEFORE = [("library", "0006_language_review_dates_no_match_texts")]
+BEFORE = [("library", "0008_language_review_dates_no_match_texts")]
 
 
 def migrate(targets):
@@ -86,7 +86,7 @@ def test_it_lets_an_editor_change_a_no_match_text_in_the_admin(lee, login, no_ma
 
 @pytest.mark.django_db(transaction=True)
 def test_it_forgets_invented_dates_in_unsent_letters_only(django_user_model):
-    apps = migrate(latest(replies="0004_delivery_bounced"))
+    apps = migrate(latest(replies="0005_answered_letter"))
     Section = apps.get_model("library", "Section")
     Inquiry = apps.get_model("inquiries", "Inquiry")
     Reply = apps.get_model("replies", "Reply")

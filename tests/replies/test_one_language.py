@@ -76,7 +76,7 @@ def test_it_prefers_sections_in_the_letters_language_in_suggestions(topic, alice
     reply = reply_start(inquiry=make_inquiry(question="What is scleromyxedema?", assignee=alice, language="es"),
                         by=alice)
     side = login(alice).get(reply.get_absolute_url()).context["library"]
-    assert side.suggestions[0] == spanish
+    assert side.suggestions[0].section == spanish
 
 
 def test_it_dates_and_labels_in_the_letters_language_in_every_output(topic, alice):

@@ -1,4 +1,4 @@
-"""Two data changes that go with 0006.
+"""Two data changes that go with 0008.
 
 1. Dates nobody knows become unknown. MedQuAD gives no dates, yet its sections were stamped
    with the day of the import. Such a section: its topic has a GARD id (MedQuAD documents carry
@@ -76,7 +76,7 @@ def remove_no_match_texts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("library", "0006_language_review_dates_no_match_texts")]
+    dependencies = [("library", "0008_language_review_dates_no_match_texts")]
 
     operations = [
         # Backwards: the invented dates are not restored (nobody knows them); the column may stay null.

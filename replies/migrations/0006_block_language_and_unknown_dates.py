@@ -6,7 +6,7 @@ from django.db.models import OuterRef, Subquery
 
 def fill_languages_and_forget_invented_dates(apps, schema_editor):
     """Blocks learn the language of what they copied. An unsent letter's copy of a section whose
-    date the library no longer claims to know (library 0007) loses that date too: it was the
+    date the library no longer claims to know (library 0009) loses that date too: it was the
     day of the MedQuAD import, not a review. Sent letters stay as they were sent."""
     ReplyBlock = apps.get_model("replies", "ReplyBlock")
     for kind, source, model in (("section", "section_id", "Section"), ("standard", "standard_text_id", "StandardText")):
@@ -20,8 +20,8 @@ def fill_languages_and_forget_invented_dates(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('replies', '0004_delivery_bounced'),
-        ('library', '0007_unknown_medquad_dates_and_no_match_texts'),
+        ('replies', '0005_answered_letter'),
+        ('library', '0009_unknown_medquad_dates_and_no_match_texts'),
     ]
 
     operations = [

@@ -36,7 +36,9 @@ def test_it_gives_the_examples_title_without_the_preamble(example_topic, alice, 
 
 @pytest.mark.parametrize(("question", "language", "title"), [
     ("What causes scleromyxedema?", "en", "What causes scleromyxedema?"),
-    ("My aunt (71) has scleromyxedema.", "en", "Information about scleromyxedema"),
+    # A statement reads as a request for the overview; with no kind at all the title is
+    # "Information about scleromyxedema" (tests/library/test_titles.py).
+    ("My aunt (71) has scleromyxedema.", "en", "What is scleromyxedema?"),
     # A Spanish requester's letter (the kinds are read from the English wording here).
     ("I am 40. What causes scleromyxedema and how is it treated?", "es", "¿Qué causa scleromyxedema y cómo se trata?"),
 ])

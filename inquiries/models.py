@@ -69,6 +69,9 @@ class Inquiry(models.Model):
 
     reference = models.CharField(max_length=20, unique=True)
     requester = models.ForeignKey(Requester, on_delete=models.PROTECT, related_name="inquiries")
+    # The contact details as typed with this inquiry; they change the requester only when a
+    # specialist applies them (a public form must not rewrite someone else's details).
+    contact_given = models.JSONField(default=dict, blank=True)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
     condition = models.CharField(max_length=300, blank=True, help_text="The condition, as the requester named it.")
     question = models.TextField()

@@ -109,21 +109,40 @@ def inquiry_set_topics(*, inquiry: Inquiry, topics: Iterable, by: AbstractBaseUs
 # --- Creation ------------------------------------------------------------------------------
 
 
+CONTACT_FIELDS = ("name", "phone", "country", "role", "language", "consent_to_keep")
+
+
 def requester_for(*, name: str, email: str, **contact: Any) -> Requester:
-    """The requester with this email (their details refreshed), or a new one."""
+    """The requester with this email, unchanged, or a new one.
+
+    Anyone can type anyone's email address into the public form, so what was typed never
+    overwrites a stored requester: it is kept on the inquiry (contact_given), and a
+    specialist may apply it with requester_update_from_inquiry."""
     email = email.strip().lower()
     requester = None
     if email:
         requester = Requester.objects.filter(email=email, anonymised_at__isnull=True).order_by("-created_at").first()
     if requester is None:
-        return Requester.objects.create(name=name.strip(), email=email, **contact)
-    requester.name = name.strip()
-    changed = ["name"]
-    for field, value in contact.items():
-        if value not in ("", None):
-            setattr(requester, field, value)
-            changed.append(field)
-    requester.save(update_fields=changed)
+        requester = Requester.objects.create(name=name.strip(), email=email, **contact)
+    return requester
+
+
+def requester_update_from_inquiry(*, inquiry: Inquiry, by: AbstractBaseUser) -> Requester:
+    """A specialist takes the contact details typed with this inquiry over into the requester."""
+    if not roles.has_role(by, *roles.CASE_WRITERS):
+        raise NotAllowed("Only specialists can change a requester.")
+    given = {k: v for k, v in inquiry.contact_given.items() if k in CONTACT_FIELDS and v not in ("", None)}
+    with transaction.atomic():
+        requester = Requester.objects.select_for_update().get(pk=inquiry.requester_id)
+        if requester.anonymised_at is not None:
+            raise NotAllowed("This requester's contact data has been removed.")
+        changed = [field for field, value in given.items() if getattr(requester, field) != value]
+        for field in changed:
+            setattr(requester, field, given[field])
+        if changed:
+            requester.save(update_fields=changed)
+            record_event(inquiry=inquiry, action="requester.updated", by=by, data={"fields": changed})
+    inquiry.requester = requester
     return requester
 
 
@@ -149,19 +168,14 @@ def inquiry_create(
     topics = suggested_topics(f"{condition}\n{question}".strip())
     year = timezone.localtime(received_at).year
     with transaction.atomic():
-        requester = requester_for(
-            name=name,
-            email=email,
-            phone=phone,
-            country=country,
-            role=role,
-            language=language,
-            consent_to_keep=consent_to_keep,
-        )
+        contact = {"phone": phone, "country": country, "role": role, "language": language}
+        contact["consent_to_keep"] = consent_to_keep
+        requester = requester_for(name=name, email=email, **contact)
         number = reference_allocate(year=year)
         inquiry = Inquiry.objects.create(
             reference=format_reference(year, number),
             requester=requester,
+            contact_given={"name": name.strip(), "email": email.strip().lower(), **contact},
             channel=channel,
             condition=condition.strip(),
             question=question.strip(),

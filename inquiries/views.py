@@ -72,6 +72,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": events,
         "attachments": inquiry.attachments.all(),
         "earlier": earlier,
+        "contact_differences": selectors.contact_differences(inquiry),
         "actions": available_actions(inquiry, request.user),
         "can_act": can_act,
         "can_close": can_act and can_move(inquiry.status, Inquiry.Status.CLOSED_WITHOUT_REPLY),
@@ -169,6 +170,18 @@ def note(request: HttpRequest, pk: int) -> HttpResponse:
         services.inquiry_note(inquiry=inquiry, by=request.user, note=form.cleaned_data["note"])
     else:
         messages.error(request, "A note cannot be empty.")
+    return _back(inquiry)
+
+
+@staff_required
+@require_POST
+def requester_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take the contact details typed with this inquiry over into the requester."""
+    inquiry = _get_inquiry(request, pk, act=True)
+    try:
+        services.requester_update_from_inquiry(inquiry=inquiry, by=request.user)
+    except services.NotAllowed as error:
+        messages.error(request, str(error))
     return _back(inquiry)
 
 

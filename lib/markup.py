@@ -44,6 +44,16 @@ def _citation_label(key: str, numbers: dict[str, int] | None) -> tuple[int | Non
     return number, f"[{number}]" if number is not None else f"[?{key}]"
 
 
+# The characters Python-Markdown lets a backslash escape; & < > become entities instead.
+_MARKDOWN_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
+
+
+def escape_markdown(value: str) -> str:
+    """Text for Markdown source that stays text: one line, no markup, no raw HTML, no citation."""
+    value = " ".join(str(value).split())
+    return _MARKDOWN_SPECIAL_RE.sub(r"\\\1", html.escape(value, quote=False))
+
+
 _LIST_ITEM_RE = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+\S")
 
 

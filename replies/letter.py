@@ -11,7 +11,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from lib.markup import citation_keys, html_to_text, render_markdown
+from lib.markup import citation_keys, escape_markdown, html_to_text, render_markdown
 from library.models import Reference, StandardText, Topic
 from library.placeholders import fill_placeholders
 
@@ -144,7 +144,8 @@ def assemble_letter(reply: Reply, *, today: date | None = None) -> Letter:
     frame_blocks, body_blocks = _split_frame(blocks)
     ordered = _reading_order(frame_blocks, body_blocks)
     topics = list(reply.inquiry.topics.all())
-    values = placeholder_values(reply, topics, today)
+    # Values are text (a name typed into a public form), never markup in the letter.
+    values = {name: escape_markdown(value) for name, value in placeholder_values(reply, topics, today).items()}
 
     def source_text(block: ReplyBlock) -> str:
         if block.kind == ReplyBlock.Kind.STANDARD:

@@ -79,6 +79,7 @@ PAGES: dict[str, Page] = {
     "inquiries:reopen": Page(post=ACT, params={"pk": "inquiry"}),
     "inquiries:note": Page(post=ACT, params={"pk": "inquiry"}),
     "inquiries:topics": Page(post=ACT, params={"pk": "inquiry"}),
+    "inquiries:requester_update": Page(post=ACT, params={"pk": "inquiry"}),
     "inquiries:attachment": Page(get=DESK, params={"pk": "inquiry", "attachment_pk": "attachment"}),
     # Replies (issue 5)
     "replies:start": Page(post=WRITE, params={"inquiry_pk": "inquiry"}),

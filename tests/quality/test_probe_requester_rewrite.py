@@ -12,10 +12,10 @@ from email import policy
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from django.core.cache import cache
 
 from inquiries.forms import fill_token
 from inquiries.models import Inquiry, InquiryEvent, Requester

@@ -1,5 +1,6 @@
 """Forms validate and tidy input only; every error carries a code."""
 
+import secrets
 import time
 
 from django import forms
@@ -14,6 +15,7 @@ from .models import Inquiry, Requester
 from .services import DESK_MOVES, specialists
 
 FILL_SALT = "inquiries.ask.started"
+START_TOKEN_MAX_AGE = 24 * 3600
 QUESTION_MIN = 20
 QUESTION_MAX = 5000
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
@@ -30,8 +32,9 @@ LANGUAGE_CHOICES = [("en", _("English")), ("es", _("Spanish"))]
 
 
 def fill_token(now: float | None = None) -> str:
-    """A signed form start time: the client cannot forge an earlier one."""
-    return signing.dumps(now if now is not None else time.time(), salt=FILL_SALT)
+    """A signed form start time: the client cannot forge an earlier one. The random part makes
+    each shown form's token unique, so the view can accept it once only."""
+    return signing.dumps([now if now is not None else time.time(), secrets.token_hex(8)], salt=FILL_SALT)
 
 
 class AskForm(forms.Form):
@@ -92,8 +95,9 @@ class AskForm(forms.Form):
 
     def clean_started(self) -> float:
         try:
-            started = float(signing.loads(self.cleaned_data["started"], salt=FILL_SALT, max_age=24 * 3600))
-        except (signing.BadSignature, TypeError, ValueError):
+            signed = signing.loads(self.cleaned_data["started"], salt=FILL_SALT, max_age=START_TOKEN_MAX_AGE)
+            started = float(signed[0])
+        except (signing.BadSignature, TypeError, ValueError, IndexError, KeyError):
             raise forms.ValidationError(_("The form has expired. Please submit it again."), code="bad_token") from None
         if time.time() - started < settings.INQUIRY_MIN_FILL_SECONDS:
             raise forms.ValidationError(

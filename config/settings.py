@@ -234,6 +234,7 @@ INQUIRY_RATE_LIMIT_PER_HOUR = env_int("INQUIRY_RATE_LIMIT_PER_HOUR", 5)
 INQUIRY_MIN_FILL_SECONDS = env_int("INQUIRY_MIN_FILL_SECONDS", 3)
 REPLY_REVIEW_REQUIRED = env_bool("REPLY_REVIEW_REQUIRED", True)
 LETTER_PAGE_SIZE = os.environ.get("LETTER_PAGE_SIZE", "Letter")  # "Letter" or "A4"
+PDF_TIME_LIMIT = env_int("PDF_TIME_LIMIT", 60)  # seconds one PDF may take to render
 
 LOGGING = {
     "version": 1,

@@ -68,7 +68,7 @@ def _check_can_queue(reply: Reply, *, method: str, confirm_stale: bool) -> None:
         raise DeliveryError("This reply is not ready to send, or it is on its way already.", code="status")
     letter = assemble_letter(reply)
     if not letter.is_sendable:
-        raise DeliveryError(letter.unknown_citations, code="citations")
+        raise DeliveryError(letter.not_sendable_because, code="too_long" if letter.too_long else "citations")
     stale = stale_headings(reply)
     if stale and not confirm_stale:
         raise DeliveryError(

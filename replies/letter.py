@@ -8,10 +8,11 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from lib.markup import citation_keys, escape_markdown, html_to_text, render_markdown
+from lib.markup import citation_keys, html_to_text, render_markdown, validate_markdown
 from library.models import Reference, StandardText, Topic
 from library.placeholders import fill_placeholders
 
@@ -60,6 +61,7 @@ class Letter:
     body: tuple[LetterBlock, ...] = ()
     references: tuple[LetterReference, ...] = ()
     unknown_keys: tuple[str, ...] = ()
+    too_long: tuple[str, ...] = ()  # headings (or kinds) of blocks over the Markdown length limit
 
     @property
     def letterhead(self) -> LetterBlock | None:
@@ -91,7 +93,14 @@ class Letter:
 
     @property
     def is_sendable(self) -> bool:
-        return not self.unknown_keys
+        return not self.unknown_keys and not self.too_long
+
+    @property
+    def not_sendable_because(self) -> str:
+        """Why the letter cannot go out ("" when it can)."""
+        if self.too_long:
+            return f"These blocks are too long to render: {', '.join(self.too_long)}. Shorten them first."
+        return f"{self.unknown_citations} Fix the citations first." if self.unknown_keys else ""
 
     @property
     def unknown_citations(self) -> str:
@@ -144,8 +153,7 @@ def assemble_letter(reply: Reply, *, today: date | None = None) -> Letter:
     frame_blocks, body_blocks = _split_frame(blocks)
     ordered = _reading_order(frame_blocks, body_blocks)
     topics = list(reply.inquiry.topics.all())
-    # Values are text (a name typed into a public form), never markup in the letter.
-    values = {name: escape_markdown(value) for name, value in placeholder_values(reply, topics, today).items()}
+    values = placeholder_values(reply, topics, today)
 
     def source_text(block: ReplyBlock) -> str:
         if block.kind == ReplyBlock.Kind.STANDARD:
@@ -181,4 +189,13 @@ def assemble_letter(reply: Reply, *, today: date | None = None) -> Letter:
             LetterReference(number=n, key=k, text=found[k].text, url=found[k].url) for k, n in numbers.items()
         ),
         unknown_keys=tuple(k for k in keys if k not in found),
+        too_long=tuple(block.heading or block.get_kind_display() for block in ordered if _too_long(texts[block.pk])),
     )
+
+
+def _too_long(text: str) -> bool:
+    try:
+        validate_markdown(text)
+    except ValidationError:
+        return True
+    return False

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from lib.markup import validate_markdown
 from library.models import is_stale
 
 
@@ -70,7 +71,9 @@ class ReplyBlock(models.Model):
     )
     standard_kind = models.CharField(max_length=20, blank=True)
     heading = models.CharField(max_length=500, blank=True)
-    body = models.TextField(blank=True, help_text="Markdown. Cite references as [@key].")
+    body = models.TextField(
+        blank=True, help_text="Markdown. Cite references as [@key].", validators=[validate_markdown]
+    )
     last_updated = models.DateField(null=True, blank=True)
     locally_edited = models.BooleanField(default=False)
 

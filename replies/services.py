@@ -5,6 +5,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils import timezone
 from inquiries.models import Inquiry
 from inquiries.workflow import can_move, inquiry_transition, record_event
 from lib import roles
+from lib.markup import validate_markdown
 from lib.roles import has_role
 from library.models import Section, StandardText
 from library.suggest import suggest
@@ -174,6 +176,13 @@ def _insert_at(blocks: list[ReplyBlock]) -> int:
     return len(blocks)
 
 
+def _check_body(body: str) -> None:
+    try:
+        validate_markdown(body)
+    except ValidationError as error:
+        raise ReplyError(error.messages[0]) from None
+
+
 def reply_block_add(
     *,
     reply: Reply,
@@ -194,6 +203,7 @@ def reply_block_add(
     else:
         if not body.strip():
             raise ReplyError("A custom paragraph needs some text.")
+        _check_body(body)
         block = ReplyBlock(kind=ReplyBlock.Kind.CUSTOM, heading=heading.strip(), body=body)
     with _editing(reply, version):
         blocks = list(reply.blocks.order_by("position", "id"))
@@ -236,6 +246,7 @@ def reply_block_edit(
     *, reply: Reply, version: int, by: AbstractBaseUser, block_id: int, heading: str, body: str
 ) -> ReplyBlock:
     """Change a block's copy. The library is untouched; the block remembers it was edited."""
+    _check_body(body)
     with _editing(reply, version):
         block = _block_of(reply, block_id)
         if (block.heading, block.body) != (heading, body):
@@ -285,7 +296,7 @@ def reply_update(*, reply: Reply, version: int, by: AbstractBaseUser, title: str
 def _check_sendable(reply: Reply) -> None:
     letter = assemble_letter(reply)
     if not letter.is_sendable:
-        raise ReplyError(f"{letter.unknown_citations} Fix the citations first.")
+        raise ReplyError(letter.not_sendable_because)
 
 
 def _inquiry_follows(reply: Reply, to: str, by: AbstractBaseUser, action: str, note: str = "") -> None:

@@ -2,6 +2,7 @@
 
 import secrets
 import time
+from collections.abc import Iterable
 
 from django import forms
 from django.conf import settings
@@ -11,14 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from library.models import Topic
 
-from .models import Inquiry, Requester
+from .models import ATTACHMENT_TYPES, Inquiry, Requester, attachment_type
 from .services import DESK_MOVES, specialists
 
 FILL_SALT = "inquiries.ask.started"
 START_TOKEN_MAX_AGE = 24 * 3600
 QUESTION_MIN = 20
 QUESTION_MAX = 5000
-ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 
 ROLE_CHOICES = [
     ("patient", _("Patient")),
@@ -126,7 +126,15 @@ class StaffInquiryForm(forms.Form):
     condition = forms.CharField(max_length=300, required=False)
     question = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), max_length=QUESTION_MAX)
     consent_to_keep = forms.BooleanField(required=False)
-    attachment = forms.FileField(required=False, help_text="The received email (.eml) or a scan of the letter.")
+    attachment = forms.FileField(
+        required=False,
+        help_text="The received email (.eml) or a scan of the letter: PDF, image, text, Office document; "
+        "at most 20 MB.",
+    )
+
+    def __init__(self, *args, oversized: Iterable[str] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.oversized = set(oversized)
 
     def clean_received_at(self):
         received_at = self.cleaned_data["received_at"]
@@ -139,8 +147,14 @@ class StaffInquiryForm(forms.Form):
 
     def clean_attachment(self):
         upload = self.cleaned_data["attachment"]
-        if upload and upload.size > ATTACHMENT_MAX_BYTES:
-            raise forms.ValidationError("The file is larger than 20 MB.", code="too_large")
+        if "attachment" in self.oversized or (upload and upload.size > settings.FILE_UPLOAD_MAX_BYTES):
+            limit = settings.FILE_UPLOAD_MAX_BYTES // (1024 * 1024)
+            raise forms.ValidationError(f"The file is larger than {limit} MB. Nothing was saved.", code="too_large")
+        if upload and attachment_type(upload.name) is None:
+            allowed = ", ".join(sorted(ATTACHMENT_TYPES))
+            raise forms.ValidationError(
+                f"This kind of file cannot be attached. Allowed: {allowed}.", code="file_type"
+            )
         return upload
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from lib import roles
 from library.suggest import suggest
 
-from .models import Inquiry, InquiryAttachment, InquiryEvent, ReferenceCounter, Requester
+from .models import Inquiry, InquiryAttachment, InquiryEvent, ReferenceCounter, Requester, attachment_type
 from .workflow import CLOSED_STATUSES, IllegalTransition, inquiry_transition, record_event
 
 S = Inquiry.Status
@@ -201,7 +201,7 @@ def inquiry_attach(*, inquiry: Inquiry, upload: UploadedFile, by: AbstractBaseUs
     attachment = InquiryAttachment(
         inquiry=inquiry,
         original_name=upload.name[:255],
-        content_type=(getattr(upload, "content_type", "") or "")[:100],
+        content_type=attachment_type(upload.name) or "application/octet-stream",
         size=upload.size or 0,
         uploaded_by=by if by is not None and by.is_authenticated else None,
     )

@@ -17,7 +17,7 @@ from library.models import Topic
 from . import selectors, services
 from .filters import InquiryFilter
 from .forms import AssignForm, CloseForm, MoveForm, NoteForm, StaffInquiryForm, TopicsForm
-from .models import Inquiry, InquiryAttachment
+from .models import Inquiry, InquiryAttachment, attachment_type
 from .workflow import ALLOWED_MOVES, CLOSED_STATUSES, IllegalTransition, can_move
 
 ACTING_ROLES = roles.CASE_WRITERS
@@ -207,7 +207,9 @@ def new(request: HttpRequest) -> HttpResponse:
     """Staff entry of an inquiry received by phone, email or letter."""
     if not roles.has_role(request.user, *ACTING_ROLES):
         raise PermissionDenied
-    form = StaffInquiryForm(request.POST or None, request.FILES or None)
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    # Read after the body is parsed: the upload handler notes a file dropped for its size.
+    form = StaffInquiryForm(data, files, oversized=getattr(request, "oversized_uploads", ()))
     if request.method == "POST" and form.is_valid():
         inquiry = services.inquiry_create(by=request.user, **form.cleaned_data)
         messages.success(request, f"Recorded {inquiry.reference}.")
@@ -220,7 +222,12 @@ def new(request: HttpRequest) -> HttpResponse:
 def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """The received email or letter; only through this login-protected view."""
     item = get_object_or_404(InquiryAttachment, pk=attachment_pk, inquiry_id=pk)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+    # Always a download, of the type its name allows (never what the uploader claimed); nosniff
+    # (SECURE_CONTENT_TYPE_NOSNIFF) keeps browsers from guessing another.
+    content_type = attachment_type(item.original_name) or "application/octet-stream"
+    return FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=content_type
+    )
 
 
 # --- Dashboard and queue ----------------------------------------------------------------------

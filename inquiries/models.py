@@ -145,6 +145,10 @@ class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("Timeline events are append-only")
 
+    def erase(self, **fields) -> int:
+        """The one change a timeline allows: a purge erasing personal data (notes' text, file names)."""
+        return models.QuerySet.update(self, **fields)
+
 
 class InquiryEvent(models.Model):
     """One entry of an inquiry's timeline. Append-only: never changed, never deleted."""

@@ -5,7 +5,7 @@ a move, saves and writes the timeline row); the services here add what each move
 """
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +24,7 @@ from lib.redact import REMOVED, identifying_values, redactor
 from library.suggest import suggest
 
 from .models import Inquiry, InquiryAttachment, InquiryEvent, ReferenceCounter, Requester, attachment_type
-from .workflow import CLOSED_STATUSES, IllegalTransition, inquiry_transition, record_event
+from .workflow import ALLOWED_MOVES, CLOSED_STATUSES, IllegalTransition, can_move, inquiry_transition, record_event
 
 S = Inquiry.Status
 TAKEABLE_STATUSES = (S.NEW, S.WAITING)
@@ -341,6 +341,59 @@ def specialists():
     )
 
 
+# --- Moves that follow the reply ---------------------------------------------------------------
+# The replies app reports what happened to its letter; which move that makes here is decided here.
+
+# The inquiry may reach "sent" through these on the way (e.g. drafting → ready → sent when no
+# review is required); never through a closed or new status.
+PASSING = {S.DRAFTING, S.READY}
+
+
+def path_to_sent(status: str) -> list[str] | None:
+    """The shortest legal list of moves from `status` to sent, or None."""
+    paths = deque([[status]])
+    while paths:
+        path = paths.popleft()
+        for step in ALLOWED_MOVES.get(path[-1], ()):
+            if step == S.SENT:
+                return path[1:] + [step]
+            if step in PASSING and step not in path:
+                paths.append(path + [step])
+    return None
+
+
+def inquiry_mark_drafting(*, inquiry: Inquiry, by: AbstractBaseUser, data: dict) -> None:
+    """A reply was started: an assigned inquiry moves to drafting; any other only logs it."""
+    if inquiry.status == S.ASSIGNED:
+        inquiry_transition(inquiry=inquiry, to=S.DRAFTING, by=by, action="reply.started", data=data)
+    else:
+        record_event(inquiry=inquiry, action="reply.started", by=by, data=data)
+
+
+def inquiry_follow_reply(
+    *, inquiry: Inquiry, to: str, by: AbstractBaseUser, action: str, note: str = "", data: dict
+) -> None:
+    """Move the inquiry along with its reply (to drafting, in review, ready) when the workflow
+    allows it; else just log."""
+    if inquiry.status != to and can_move(inquiry.status, to):
+        inquiry_transition(inquiry=inquiry, to=to, by=by, action=action, note=note, data=data)
+    else:
+        record_event(inquiry=inquiry, action=action, by=by, note=note, data=data)
+
+
+def inquiry_mark_sent(*, inquiry: Inquiry, by: AbstractBaseUser | None, data: dict) -> None:
+    """A reply went out: move the inquiry to sent along the legal path; when there is none, only log it."""
+    inquiry.refresh_from_db(fields=["status"])
+    path = path_to_sent(inquiry.status) if inquiry.status != S.SENT else None
+    if not path:
+        note = "" if inquiry.status == S.SENT else f"The inquiry stays {inquiry.get_status_display()}."
+        record_event(inquiry=inquiry, action="reply.sent", by=by, note=note, data=data)
+        return
+    for step in path[:-1]:
+        inquiry_transition(inquiry=inquiry, to=step, by=by, action="reply.sending", data=data)
+    inquiry_transition(inquiry=inquiry, to=S.SENT, by=by, action="reply.sent", data=data)
+
+
 # --- Privacy ---------------------------------------------------------------------------------
 
 PURGED_NAME = REMOVED
@@ -372,8 +425,9 @@ def requesters_purge(*, closed_before: dt.date, by: AbstractBaseUser | None = No
     """The inquiries' part of the purge (see the retention rule in README.md): the requesters'
     contact data, what was typed with their inquiries, their names in the questions, the
     timeline's notes and attachment names, the attachments' files. Questions, topics, dates
-    and statistics stay; each inquiry's timeline records the purge. The replies' part runs
-    with it in replies.privacy.people_purge; the report carries what it needs."""
+    and statistics stay; each inquiry's timeline records the purge. The apps above this one
+    purge their part in the same transaction (the purge_requesters command runs them all);
+    the report carries what they need."""
     report = PurgeReport()
     now = timezone.now()
     with transaction.atomic():

@@ -3,7 +3,6 @@
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -20,23 +19,12 @@ from .forms import AssignForm, CloseForm, MoveForm, NoteForm, StaffInquiryForm, 
 from .models import Inquiry, InquiryAttachment, attachment_type
 from .workflow import ALLOWED_MOVES, CLOSED_STATUSES, IllegalTransition, can_move
 
-ACTING_ROLES = roles.CASE_WRITERS
-
-
 staff_required = roles.role_required(*roles.CASE_READERS)
-
-
-def _get_inquiry(request: HttpRequest, pk: int, *, act: bool = False) -> Inquiry:
-    """The inquiry, with its requester and assignee; 403 when the user may not act on it."""
-    if act and not roles.has_role(request.user, *ACTING_ROLES):
-        raise PermissionDenied
-    queryset = Inquiry.objects.select_related("requester", "assignee", "duplicate_of")
-    return get_object_or_404(queryset, pk=pk)
 
 
 def available_actions(inquiry: Inquiry, user) -> list[dict]:
     """The buttons shown on the detail page for the inquiry's current status."""
-    if not roles.has_role(user, *ACTING_ROLES):
+    if not roles.has_role(user, *roles.CASE_WRITERS):
         return []
     S = Inquiry.Status
     actions: list[dict] = []
@@ -57,7 +45,7 @@ def available_actions(inquiry: Inquiry, user) -> list[dict]:
 @staff_required
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = _get_inquiry(request, pk)
+    inquiry = selectors.get_inquiry(request.user, pk)
     events = inquiry.events.select_related("actor")
     earlier = (
         Inquiry.objects.filter(requester_id=inquiry.requester_id)
@@ -65,7 +53,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         .only("id", "reference", "status", "received_at", "due_date")
         .order_by("-received_at")[:20]
     )
-    can_act = roles.has_role(request.user, *ACTING_ROLES)
+    can_act = roles.has_role(request.user, *roles.CASE_WRITERS)
     context = {
         "inquiry": inquiry,
         "topics": list(inquiry.topics.all()),
@@ -80,7 +68,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "close_form": CloseForm(),
         "note_form": NoteForm(),
     }
-    return render(request, "inquiries/detail.html", context)
+    # The page is assembled at project level (templates/desk/): the inquiry with the other apps' panels.
+    return render(request, "desk/inquiry_detail.html", context)
 
 
 def _back(inquiry: Inquiry) -> HttpResponse:
@@ -90,7 +79,7 @@ def _back(inquiry: Inquiry) -> HttpResponse:
 @staff_required
 @require_POST
 def take(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = _get_inquiry(request, pk, act=True)
+    inquiry = selectors.get_inquiry(request.user, pk, act=True)
     try:
         services.inquiry_take(inquiry=inquiry, by=request.user)
     except (services.AlreadyTaken, IllegalTransition) as error:
@@ -103,9 +92,8 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
-    if not roles.has_role(request.user, roles.SUPERVISOR):
-        raise PermissionDenied
-    inquiry = _get_inquiry(request, pk, act=True)
+    roles.require_role(request.user, roles.SUPERVISOR)
+    inquiry = selectors.get_inquiry(request.user, pk, act=True)
     form = AssignForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a specialist to assign.")
@@ -120,7 +108,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def move(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = _get_inquiry(request, pk, act=True)
+    inquiry = selectors.get_inquiry(request.user, pk, act=True)
     form = MoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("to", ["Unknown status."])))
@@ -137,7 +125,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def close(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = _get_inquiry(request, pk, act=True)
+    inquiry = selectors.get_inquiry(request.user, pk, act=True)
     form = CloseForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -153,7 +141,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = _get_inquiry(request, pk, act=True)
+    inquiry = selectors.get_inquiry(request.user, pk, act=True)
     try:
         services.inquiry_reopen(inquiry=inquiry, by=request.user, note=request.POST.get("note", "")[:2000])
     except IllegalTransition as error:
@@ -164,7 +152,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def note(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = _get_inquiry(request, pk, act=True)
+    inquiry = selectors.get_inquiry(request.user, pk, act=True)
     form = NoteForm(request.POST)
     if form.is_valid():
         services.inquiry_note(inquiry=inquiry, by=request.user, note=form.cleaned_data["note"])
@@ -177,7 +165,7 @@ def note(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def requester_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Take the contact details typed with this inquiry over into the requester."""
-    inquiry = _get_inquiry(request, pk, act=True)
+    inquiry = selectors.get_inquiry(request.user, pk, act=True)
     try:
         services.requester_update_from_inquiry(inquiry=inquiry, by=request.user)
     except services.NotAllowed as error:
@@ -188,7 +176,7 @@ def requester_update(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def topics(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = _get_inquiry(request, pk, act=True)
+    inquiry = selectors.get_inquiry(request.user, pk, act=True)
     form = TopicsForm(request.POST, inquiry=inquiry)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -205,8 +193,7 @@ def topics(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     """Staff entry of an inquiry received by phone, email or letter."""
-    if not roles.has_role(request.user, *ACTING_ROLES):
-        raise PermissionDenied
+    roles.require_role(request.user, *roles.CASE_WRITERS)
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     # Read after the body is parsed: the upload handler notes a file dropped for its size.
     form = StaffInquiryForm(data, files, oversized=getattr(request, "oversized_uploads", ()))

@@ -19,8 +19,8 @@ from django.db import transaction
 
 from inquiries.services import PURGED_NAME, PurgeReport, requesters_purge
 
-from .deliveries import sha256
 from .models import BulkExport, Delivery, Reply, ReplyBlock
+from .outbox.sending import sha256
 
 KEPT_HEADERS = ("Subject", "Date", "From", "Message-ID")
 

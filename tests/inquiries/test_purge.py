@@ -8,8 +8,7 @@ from django.utils import timezone
 from inquiries.models import Inquiry, InquiryEvent, Requester
 from inquiries.services import inquiry_attach
 from library.models import Topic
-
-from .factories import make_inquiry, make_requester
+from tests.conftest import make_inquiry, make_requester
 
 pytestmark = pytest.mark.django_db
 S = Inquiry.Status
@@ -70,7 +69,7 @@ def test_it_does_not_purge_twice():
 
 
 def test_it_keeps_a_requester_who_consented_until_they_withdraw():
-    kept = make_requester(consent_to_keep=True)
+    kept = make_requester(name="Pat Doe", consent_to_keep=True)
     closed(kept)
     day = timezone.localdate().isoformat()
     call_command("purge_requesters", "--closed-before", day)

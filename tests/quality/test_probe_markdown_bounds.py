@@ -15,13 +15,14 @@ from django.core.management import CommandError, call_command
 from lib.markup import MARKDOWN_MAX_CHARS, render_markdown, render_text
 from lib.timelimit import TimeLimitExceeded, time_limit
 from library.models import Section, StandardText, Topic
-from replies.bulk import bulk_export_run
-from replies.letter import assemble_letter
+from replies.composer.services import ReplyError, reply_block_edit
+from replies.letter.assembly import assemble_letter
+from replies.letter.pdf import letter_pdf
 from replies.models import BulkExport, ReplyBlock
-from replies.pdf import letter_pdf
-from replies.services import ReplyError, reply_block_edit
+from replies.outbox.bulk_render import bulk_export_run
 from tests.conftest import EXAMPLE_LETTER
 from tests.quality import factories
+from tests.replies.factories import make_reply
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_it_refuses_to_render_a_text_over_the_limit_with_a_message():
 @pytest.fixture
 def reply(alice):
     factories.make_library()
-    return factories.make_reply(factories.make_inquiry(assignee=alice), alice)
+    return make_reply(alice, inquiry=factories.receive_inquiry(assignee=alice))
 
 
 def test_it_shows_an_error_for_a_saved_body_over_the_limit_instead_of_a_500(login, alice, reply):

@@ -27,11 +27,12 @@ from pypdf.errors import PdfReadError
 from inquiries.forms import fill_token
 from inquiries.models import Inquiry, InquiryEvent, Requester
 from inquiries.services import inquiry_attach, inquiry_close_without_reply, inquiry_move, inquiry_note, inquiry_take
-from replies.bulk import bulk_export_run
-from replies.deliveries import delivery_queue
+from replies.composer.services import reply_block_add
 from replies.models import BulkExport, Delivery, Reply
-from replies.services import reply_block_add
+from replies.outbox.bulk_render import bulk_export_run
+from replies.outbox.deliveries import delivery_queue
 from tests.quality import factories
+from tests.replies.factories import make_reply
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +107,7 @@ def everything(client, alice, rita, settings, tmp_path, django_capture_on_commit
     inquiry_note(inquiry=first, by=alice, note=f"Called {NAME} back on {PHONE}.")
     upload = SimpleUploadedFile("Zebulon-Quixley-letter.pdf", b"%PDF-1.4 Zebulon Quixley's letter")
     inquiry_attach(inquiry=first, upload=upload, by=alice)
-    reply = factories.make_reply(first, alice)
+    reply = make_reply(alice, inquiry=first)
     reply_block_add(reply=reply, version=reply.version, by=alice, body="Zebulon, your doctor may know more.")
     Reply.objects.filter(pk=reply.pk).update(status=Reply.Status.APPROVED, review_comment="Fine for Zebulon.")
     with django_capture_on_commit_callbacks(execute=True):

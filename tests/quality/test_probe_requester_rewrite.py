@@ -22,6 +22,7 @@ from inquiries.models import Inquiry, InquiryEvent, Requester
 from lib.markup import html_to_text, render_markdown
 from library.placeholders import fill_placeholders
 from tests.quality import factories
+from tests.replies.factories import make_reply
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def test_it_shows_a_typed_name_in_the_letter_as_text(client, login, alice):
     factories.make_library()
     inquiry = submit(client, name=LINK_NAME, email="new@example.org")
     assert inquiry.requester.name == LINK_NAME  # a new requester: stored as typed
-    reply = factories.make_reply(inquiry, alice)
+    reply = make_reply(alice, inquiry=inquiry)
     desk = login(alice)
     outputs = {fmt: desk.get(f"/desk/deliveries/reply/{reply.pk}/export/{fmt}/").content for fmt in ("html", "txt")}
     assert b"evil.example" in outputs["html"]  # the name is there...

@@ -7,7 +7,6 @@ accepted once; a refused post changes nothing and the page offers a fresh form.
 import time
 
 import pytest
-from django.core.cache import cache
 
 from inquiries.forms import fill_token
 from inquiries.models import Inquiry
@@ -19,13 +18,6 @@ def payload(started: str, **fields) -> dict:
     return {"name": "Pat Doe", "email": "pat@example.org", "role": "patient", "language": "en",
             "question": "What causes scleromyxedema and how is it treated?", "website": "", "started": started,
             **fields}
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_it_accepts_a_start_token_once(client):

@@ -25,7 +25,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from lib.timelimit import time_limit
 
-from .letter import Letter
+from .assembly import Letter
 
 logger = logging.getLogger(__name__)
 

@@ -27,6 +27,8 @@ class Reply(models.Model):
     title = models.CharField(max_length=1000, help_text="The question, restated as the letter's title.")
     language = models.CharField(max_length=5, choices=settings.LANGUAGES, default="en")
     review_comment = models.TextField(blank=True)
+    # Everyone who changed the letter (blocks, title, submission): none of them may approve it.
+    contributors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     # Optimistic locking: every save of the reply or its blocks bumps the version, and
     # a save that started from an older version is refused.
     version = models.PositiveIntegerField(default=1)

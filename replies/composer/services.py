@@ -96,6 +96,7 @@ def reply_start(
         block.reply = reply
         block.position = position
     ReplyBlock.objects.bulk_create(blocks)
+    reply.contributors.add(by)
     inquiry_mark_drafting(inquiry=inquiry, by=by, data={"reply": reply.pk})
     return reply
 
@@ -138,11 +139,16 @@ def _claim(reply: Reply, version: int, statuses: Iterable[str] = EDITABLE) -> Re
 
 
 @contextmanager
-def _editing(reply: Reply, version: int, statuses: Iterable[str] = EDITABLE) -> Iterator[Reply]:
-    """One edit of a reply: claimed at `version`, in one transaction; `reply` follows on success."""
+def _editing(
+    reply: Reply, version: int, statuses: Iterable[str] = EDITABLE, *, by: AbstractBaseUser | None = None
+) -> Iterator[Reply]:
+    """One edit of a reply: claimed at `version`, in one transaction; `reply` follows on success.
+    `by` changes the letter: they join its contributors (who may not approve it)."""
     with transaction.atomic():
         current = _claim(reply, version, statuses)
         yield current
+        if by is not None:
+            current.contributors.add(by)
     for name in ("version", "status", "title", "reviewer_id", "review_comment", "updated_at"):
         setattr(reply, name, getattr(current, name))
     if "reviewer" in current._state.fields_cache:
@@ -202,7 +208,7 @@ def reply_block_add(
             raise ReplyError("A custom paragraph needs some text.")
         _check_body(body)
         block = ReplyBlock(kind=ReplyBlock.Kind.CUSTOM, heading=heading.strip(), body=body)
-    with _editing(reply, version):
+    with _editing(reply, version, by=by):
         blocks = list(reply.blocks.order_by("position", "id"))
         block.reply = reply
         block.position = len(blocks)
@@ -218,7 +224,7 @@ def reply_block_move(*, reply: Reply, version: int, by: AbstractBaseUser, block_
     """Move a block one place up or down."""
     if direction not in ("up", "down"):
         raise ReplyError("A block moves up or down.")
-    with _editing(reply, version):
+    with _editing(reply, version, by=by):
         blocks = list(reply.blocks.order_by("position", "id"))
         index = next((i for i, b in enumerate(blocks) if b.pk == block_id), None)
         if index is None:
@@ -231,7 +237,7 @@ def reply_block_move(*, reply: Reply, version: int, by: AbstractBaseUser, block_
 
 
 def reply_block_remove(*, reply: Reply, version: int, by: AbstractBaseUser, block_id: int) -> None:
-    with _editing(reply, version):
+    with _editing(reply, version, by=by):
         block = _block_of(reply, block_id)
         block.delete()
         _renumber(reply, list(reply.blocks.order_by("position", "id")))
@@ -244,7 +250,7 @@ def reply_block_edit(
 ) -> ReplyBlock:
     """Change a block's copy. The library is untouched; the block remembers it was edited."""
     _check_body(body)
-    with _editing(reply, version):
+    with _editing(reply, version, by=by):
         block = _block_of(reply, block_id)
         if (block.heading, block.body) != (heading, body):
             block.heading = heading
@@ -261,7 +267,7 @@ def reply_block_refresh(
 
     A copy edited in the reply is only replaced when `confirm` is given: the edits are lost.
     """
-    with _editing(reply, version):
+    with _editing(reply, version, by=by):
         block = _block_of(reply, block_id)
         if block.kind != ReplyBlock.Kind.SECTION:
             raise ReplyError("Only a library section can be refreshed.")
@@ -281,7 +287,7 @@ def reply_update(*, reply: Reply, version: int, by: AbstractBaseUser, title: str
     title = title.strip()
     if not title:
         raise ReplyError("A letter needs a title.")
-    with _editing(reply, version) as current:
+    with _editing(reply, version, by=by) as current:
         current.title = title
         current.save(update_fields=["title", "updated_at"])
     return reply
@@ -314,7 +320,7 @@ def reply_submit(*, reply: Reply, version: int, by: AbstractBaseUser) -> Reply:
     """drafting → in review (when review is required)."""
     if not settings.REPLY_REVIEW_REQUIRED:
         raise ReplyError("Review is not required here: mark the reply ready instead.")
-    with _editing(reply, version) as current:
+    with _editing(reply, version, by=by) as current:
         _check_sendable(current)
         _set_status(current, Reply.Status.IN_REVIEW, review_comment="")
         inquiry_follow_reply(inquiry=reply.inquiry, to=Inquiry.Status.IN_REVIEW, by=by, action="reply.submitted",
@@ -322,13 +328,22 @@ def reply_submit(*, reply: Reply, version: int, by: AbstractBaseUser) -> Reply:
     return reply
 
 
+def approval_refused(reply: Reply, user: AbstractBaseUser) -> str:
+    """Why `user` may not approve `reply` ("" when they may): nobody approves a letter they wrote
+    or changed, so a second pair of eyes sees every word."""
+    if reply.author_id == user.pk or reply.contributors.filter(pk=user.pk).exists():
+        return "You wrote or changed this reply, so you cannot approve it: ask a reviewer who did not work on it."
+    return ""
+
+
 def reply_approve(*, reply: Reply, version: int, by: AbstractBaseUser) -> Reply:
     """in review → approved, by a reviewer who is not the author."""
     if not has_role(by, roles.REVIEWER):
         raise ReplyError("Only a reviewer can approve a reply.")
     with _editing(reply, version, statuses=(Reply.Status.IN_REVIEW,)) as current:
-        if current.author_id == by.pk:
-            raise ReplyError("Nobody approves their own reply: ask another reviewer.")
+        refused = approval_refused(current, by)
+        if refused:
+            raise ReplyError(refused)
         _check_sendable(current)
         _set_status(current, Reply.Status.APPROVED, reviewer=by)
         inquiry_follow_reply(inquiry=reply.inquiry, to=Inquiry.Status.READY, by=by, action="reply.approved",
@@ -356,7 +371,7 @@ def reply_mark_ready(*, reply: Reply, version: int, by: AbstractBaseUser) -> Rep
     """drafting → approved directly, by the author, when review is not required."""
     if settings.REPLY_REVIEW_REQUIRED:
         raise ReplyError("This reply needs a review before it can be sent: submit it for review.")
-    with _editing(reply, version) as current:
+    with _editing(reply, version, by=by) as current:
         if current.author_id != by.pk:
             raise ReplyError("Only the author marks their reply ready.")
         _check_sendable(current)

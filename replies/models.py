@@ -113,6 +113,13 @@ class DeliveryStatus(models.TextChoices):
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    # The server had the whole message when the connection failed: it may have arrived. Never
+    # retried automatically; a person checks and chooses "it arrived" or "send again".
+    UNKNOWN = "unknown", "Outcome unknown"
+
+
+# A reply has at most one delivery in these: on its way, gone, or perhaps gone.
+LIVE_DELIVERY_STATUSES = [DeliveryStatus.QUEUED, DeliveryStatus.SENDING, DeliveryStatus.SENT, DeliveryStatus.UNKNOWN]
 
 
 class Delivery(models.Model):
@@ -148,7 +155,7 @@ class Delivery(models.Model):
             # A reply goes out once: a double click or two workers cannot queue it twice.
             models.UniqueConstraint(
                 fields=["reply"],
-                condition=models.Q(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING, DeliveryStatus.SENT]),
+                condition=models.Q(status__in=LIVE_DELIVERY_STATUSES),
                 name="one_live_delivery_per_reply",
             ),
             models.CheckConstraint(

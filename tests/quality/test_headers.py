@@ -184,7 +184,7 @@ def test_it_turns_on_secure_cookies_hsts_ssl_redirect_and_the_proxy_header_in_pr
     assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
     assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
     assert values["X_FRAME_OPTIONS"] == "DENY"
-    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert values["EMAIL_BACKEND"] == "lib.smtp.EmailBackend"  # Django's SMTP backend, noting the hand-over
 
 
 def test_it_redirects_to_https_and_sends_hsts_and_secure_cookies_with_production_values(client, alice, settings):

@@ -102,6 +102,8 @@ PAGES: dict[str, Page] = {
     # Delivery (issue 6)
     "deliveries:send": Page(get=WRITE, post=WRITE, params={"reply_pk": "reply"}),
     "deliveries:retry": Page(post=WRITE, params={"pk": "delivery"}),
+    "deliveries:arrived": Page(post=WRITE, params={"pk": "delivery"}),
+    "deliveries:send_again": Page(post=WRITE, params={"pk": "delivery"}),
     "deliveries:archive": Page(get=READ_REPLIES, params={"pk": "delivery", "kind": "eml"}),
     "deliveries:export": Page(get=READ_REPLIES, params={"reply_pk": "reply", "fmt": "txt"}),
     "deliveries:bulk": Page(get=WRITE, post=WRITE),

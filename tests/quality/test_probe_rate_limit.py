@@ -14,7 +14,7 @@ import pytest
 import redis
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 from django.test import RequestFactory
 
 from inquiries.views_public import rate_slot_take
@@ -37,6 +37,13 @@ def claim(barrier, results) -> None:
     results.put(rate_slot_take(request) is not None)
 
 
+def claim_in_thread(barrier, results) -> None:
+    try:
+        claim(barrier, results)
+    finally:
+        connections.close_all()  # this thread's own (database cache) connection
+
+
 FORK = multiprocessing.get_context("fork")
 
 
@@ -45,7 +52,7 @@ def claim_at_once(count: int, *, processes: bool) -> int:
     results = FORK.Queue() if processes else queue.Queue()
     barrier = FORK.Barrier(count) if processes else threading.Barrier(count)
     start = FORK.Process if processes else threading.Thread
-    workers = [start(target=claim, args=(barrier, results)) for _ in range(count)]
+    workers = [start(target=claim if processes else claim_in_thread, args=(barrier, results)) for _ in range(count)]
     for worker in workers:
         worker.start()
     for worker in workers:

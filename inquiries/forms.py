@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from library.models import Topic
 
-from .models import ATTACHMENT_TYPES, Inquiry, Requester, attachment_type
+from .attachments import attachment_too_large, validate_attachment
+from .models import Inquiry, Requester
 from .services import DESK_MOVES, specialists
 
 FILL_SALT = "inquiries.ask.started"
@@ -147,14 +148,10 @@ class StaffInquiryForm(forms.Form):
 
     def clean_attachment(self):
         upload = self.cleaned_data["attachment"]
-        if "attachment" in self.oversized or (upload and upload.size > settings.FILE_UPLOAD_MAX_BYTES):
-            limit = settings.FILE_UPLOAD_MAX_BYTES // (1024 * 1024)
-            raise forms.ValidationError(f"The file is larger than {limit} MB. Nothing was saved.", code="too_large")
-        if upload and attachment_type(upload.name) is None:
-            allowed = ", ".join(sorted(ATTACHMENT_TYPES))
-            raise forms.ValidationError(
-                f"This kind of file cannot be attached. Allowed: {allowed}.", code="file_type"
-            )
+        if "attachment" in self.oversized:
+            raise forms.ValidationError(attachment_too_large(), code="too_large")
+        if upload:
+            validate_attachment(name=upload.name, size=upload.size)
         return upload
 
 

@@ -1,5 +1,3 @@
-import os
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -203,36 +201,6 @@ class ReferenceCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-# The kinds of file an inquiry may arrive as; the content type we store and serve is ours,
-# never the one the browser claimed.
-ATTACHMENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".tif": "image/tiff",
-    ".tiff": "image/tiff",
-    ".webp": "image/webp",
-    ".heic": "image/heic",
-    ".txt": "text/plain",
-    ".rtf": "application/rtf",
-    ".doc": "application/msword",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xls": "application/vnd.ms-excel",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".ppt": "application/vnd.ms-powerpoint",
-    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
-    ".eml": "message/rfc822",
-}
-
-
-def attachment_type(name: str) -> str | None:
-    """The content type of an allowed attachment name, None for any other."""
-    return ATTACHMENT_TYPES.get(os.path.splitext(name.lower())[1])
-
 
 def attachment_path(instance: "InquiryAttachment", filename: str) -> str:
     # Under MEDIA_ROOT but never served by a public URL: staff download through a view.
@@ -257,3 +225,39 @@ class InquiryAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class MailOutcome(models.TextChoices):
+    NEW = "new", "Opened an inquiry"
+    APPENDED = "appended", "Added to an inquiry"
+    BOUNCE = "bounce", "Bounce of a delivery"
+    IGNORED = "ignored", "Ignored"
+
+
+class IncomingMessage(models.Model):
+    """One email the desk has taken in, by Message-ID: the same message twice changes nothing.
+
+    Holds no personal data (no address, no text): those live on the requester and the
+    timeline, where purging finds them."""
+
+    Outcome = MailOutcome
+
+    message_id = models.CharField(max_length=255, unique=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    inquiry = models.ForeignKey(
+        Inquiry, on_delete=models.PROTECT, null=True, blank=True, related_name="incoming_messages"
+    )
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=MailOutcome.values),
+                name="incoming_message_outcome_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} ({self.outcome})"

@@ -23,7 +23,8 @@ from lib import roles
 from lib.redact import REMOVED, identifying_values, redactor
 from library.suggest import suggest
 
-from .models import Inquiry, InquiryAttachment, InquiryEvent, ReferenceCounter, Requester, attachment_type
+from .attachments import attachment_type
+from .models import Inquiry, InquiryAttachment, InquiryEvent, ReferenceCounter, Requester
 from .workflow import ALLOWED_MOVES, CLOSED_STATUSES, IllegalTransition, can_move, inquiry_transition, record_event
 
 S = Inquiry.Status
@@ -118,9 +119,9 @@ CONTACT_FIELDS = ("name", "phone", "country", "role", "language", "consent_to_ke
 def requester_for(*, name: str, email: str, **contact: Any) -> Requester:
     """The requester with this email, unchanged, or a new one.
 
-    Anyone can type anyone's email address into the public form, so what was typed never
-    overwrites a stored requester: it is kept on the inquiry (contact_given), and a
-    specialist may apply it with requester_update_from_inquiry."""
+    Anyone can type (or send from) anyone's address, so what arrives never overwrites a stored
+    requester: it is kept on the inquiry (contact_given), and a specialist may apply it with
+    requester_update_from_inquiry."""
     email = email.strip().lower()
     requester = None
     if email:
@@ -287,6 +288,20 @@ def inquiry_wait(*, inquiry: Inquiry, by: AbstractBaseUser, note: str = "") -> I
     return inquiry_transition(inquiry=inquiry, to=S.WAITING, by=by, note=note, action="inquiry.waiting")
 
 
+def inquiry_requester_replied(
+    *, inquiry: Inquiry, by: AbstractBaseUser | None = None, note: str = "", data: dict | None = None
+) -> Inquiry:
+    """The requester answered (by email, phone or letter): the answer joins the timeline, and an
+    inquiry waiting on them goes back to its specialist (or to the unassigned pile)."""
+    with transaction.atomic():
+        locked = Inquiry.objects.select_for_update().only("status", "assignee").get(pk=inquiry.pk)
+        record_event(inquiry=inquiry, action="inquiry.requester_replied", by=by, note=note, data=data)
+        if locked.status == S.WAITING:
+            to = S.ASSIGNED if locked.assignee_id else S.NEW
+            inquiry_transition(inquiry=inquiry, to=to, by=by, action="inquiry.resumed_work")
+    return inquiry
+
+
 def inquiry_close_without_reply(
     *, inquiry: Inquiry, reason: str, by: AbstractBaseUser, note: str = "", duplicate_of: Inquiry | None = None
 ) -> Inquiry:
@@ -447,6 +462,7 @@ def requesters_purge(*, closed_before: dt.date, by: AbstractBaseUser | None = No
         events = InquiryEvent.objects.filter(inquiry_id__in=report.inquiry_ids)
         report.changed["timeline notes erased"] = events.exclude(note="").erase(note="")
         events.filter(action="inquiry.attached").erase(data={"file": PURGED_NAME})
+        report.changed["timeline entries with a name removed"] = _redact_event_data(events, report.redact)
         attachments = InquiryAttachment.objects.filter(inquiry_id__in=report.inquiry_ids)
         files = [a.file.name for a in attachments if a.file]
         report.changed["attachments deleted"] = attachments.update(file="", original_name=PURGED_NAME)
@@ -465,6 +481,26 @@ def _redact_inquiries(inquiries: list[Inquiry], redact: Callable[[str], str]) ->
         inquiry.question, inquiry.condition, inquiry.contact_given = question, condition, {}
     Inquiry.objects.bulk_update(inquiries, ["question", "condition", "contact_given"], batch_size=500)
     return len(changed)
+
+
+def _redact_event_data(events, redact: Callable[[str], str]) -> int:
+    """The person removed from what events recorded (an email's subject, refused file names)."""
+
+    def clean(value):
+        if isinstance(value, str):
+            return redact(value)
+        if isinstance(value, list):
+            return [clean(item) for item in value]
+        if isinstance(value, dict):
+            return {key: clean(item) for key, item in value.items()}
+        return value
+
+    changed = 0
+    for event in events.exclude(data={}).only("pk", "data"):
+        cleaned = clean(event.data)
+        if cleaned != event.data:
+            changed += InquiryEvent.objects.filter(pk=event.pk).erase(data=cleaned)
+    return changed
 
 
 def _record_purge(inquiry_ids: list[int], *, by, now, closed_before: dt.date) -> None:

@@ -14,9 +14,10 @@ from lib import roles
 from library.models import Topic
 
 from . import selectors, services
+from .attachments import attachment_type
 from .filters import InquiryFilter
 from .forms import AssignForm, CloseForm, MoveForm, NoteForm, StaffInquiryForm, TopicsForm
-from .models import Inquiry, InquiryAttachment, attachment_type
+from .models import Inquiry, InquiryAttachment
 from .workflow import ALLOWED_MOVES, CLOSED_STATUSES, IllegalTransition, can_move
 
 staff_required = roles.role_required(*roles.CASE_READERS)

@@ -230,7 +230,8 @@ def delivery_download(*, delivery: Delivery, by: AbstractBaseUser, kind: str) ->
     """The archived bytes of one kind ("eml" or "pdf") and their content type; logged in the timeline."""
     field, hash_field, content_type = ARCHIVE_KINDS[kind]
     data = getattr(delivery, field)
-    if delivery.status not in (Delivery.Status.SENT, Delivery.Status.UNKNOWN) or not data:
+    # A bounced email went out too, and one of unknown outcome may have: what was sent stays readable.
+    if delivery.status not in (Delivery.Status.SENT, Delivery.Status.BOUNCED, Delivery.Status.UNKNOWN) or not data:
         raise DeliveryError("There is no archived copy of that kind for this delivery.", code="no_archive")
     record_event(
         inquiry=delivery.reply.inquiry,

@@ -26,7 +26,14 @@ from pypdf.errors import PdfReadError
 
 from inquiries.forms import fill_token
 from inquiries.models import Inquiry, InquiryEvent, Requester
-from inquiries.services import inquiry_attach, inquiry_close_without_reply, inquiry_move, inquiry_note, inquiry_take
+from inquiries.services import (
+    inquiry_attach,
+    inquiry_close_without_reply,
+    inquiry_move,
+    inquiry_note,
+    inquiry_requester_replied,
+    inquiry_take,
+)
 from replies.composer.services import reply_block_add
 from replies.models import BulkExport, Delivery, Reply
 from replies.outbox.bulk_render import bulk_export_run
@@ -105,6 +112,7 @@ def everything(client, alice, rita, settings, tmp_path, django_capture_on_commit
         second = submit(client, name="Zebby Quixley", question="Zebby again: is scleromyxedema inherited at all?")
     inquiry_take(inquiry=first, by=alice)
     inquiry_note(inquiry=first, by=alice, note=f"Called {NAME} back on {PHONE}.")
+    inquiry_requester_replied(inquiry=first, note="Thanks! Zebulon", data={"subject": "Re: Zebulon's question"})
     upload = SimpleUploadedFile("Zebulon-Quixley-letter.pdf", b"%PDF-1.4 Zebulon Quixley's letter")
     inquiry_attach(inquiry=first, upload=upload, by=alice)
     reply = make_reply(alice, inquiry=first)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('replies', '0005_block_body_length_limit'),
+        ('replies', '0006_block_body_length_limit'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('replies', '0004_delivery_bounced'),
+        ('replies', '0005_answered_letter'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('replies', '0006_reply_contributors'),
+        ('replies', '0007_reply_contributors'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

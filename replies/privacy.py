@@ -4,7 +4,8 @@ Retention rule (README.md, "Personal data"): a delivery keeps the letter's text 
 the person) without the person: the recipient is replaced, the archived .eml keeps only its
 subject, date, sender, Message-ID and bodies, with the person's name, email and phone removed;
 the PDF bytes go (their SHA-256 stays as a record); bulk-export ZIPs that hold one of the
-letters are deleted; letter titles, blocks and review comments lose the person's details.
+letters are deleted; letter titles, blocks, review comments and the desk's memory of answered
+questions (AnsweredLetter) lose the person's details.
 """
 
 import datetime as dt
@@ -19,7 +20,7 @@ from django.db import transaction
 
 from inquiries.services import PURGED_NAME, PurgeReport, requesters_purge
 
-from .models import BulkExport, Delivery, Reply, ReplyBlock
+from .models import AnsweredLetter, BulkExport, Delivery, Reply, ReplyBlock
 from .outbox.sending import sha256
 
 KEPT_HEADERS = ("Subject", "Date", "From", "Message-ID")
@@ -41,6 +42,8 @@ def replies_purge(*, inquiry_ids: list[int], redact: Callable[[str], str]) -> Co
     for reply in replies:
         reply.title, reply.review_comment = redact(reply.title), redact(reply.review_comment)
     Reply.objects.bulk_update(replies, ["title", "review_comment"], batch_size=500)
+    answered = [a for a in AnsweredLetter.objects.filter(reply__in=replies) if _redacted(a, ("question",), redact)]
+    AnsweredLetter.objects.bulk_update(answered, ["question"], batch_size=500)
     blocks = [b for b in ReplyBlock.objects.filter(reply__in=replies) if _redacted(b, ("heading", "body"), redact)]
     ReplyBlock.objects.bulk_update(blocks, ["heading", "body"], batch_size=500)
     changed["letter blocks with a name removed"] = len(blocks)

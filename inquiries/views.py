@@ -14,6 +14,7 @@ from lib import roles
 from library.models import Topic
 
 from . import selectors, services
+from .attachments import attachment_type
 from .filters import InquiryFilter
 from .forms import AssignForm, CloseForm, MoveForm, NoteForm, ResearchForm, StaffInquiryForm, TopicsForm
 from .models import Inquiry, InquiryAttachment
@@ -60,6 +61,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": events,
         "attachments": inquiry.attachments.all(),
         "earlier": earlier,
+        "contact_differences": selectors.contact_differences(inquiry),
         "actions": available_actions(inquiry, request.user),
         "can_act": can_act,
         "can_close": can_act and can_move(inquiry.status, Inquiry.Status.CLOSED_WITHOUT_REPLY),
@@ -175,6 +177,18 @@ def research(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
+def requester_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take the contact details typed with this inquiry over into the requester."""
+    inquiry = selectors.get_inquiry(request.user, pk, act=True)
+    try:
+        services.requester_update_from_inquiry(inquiry=inquiry, by=request.user)
+    except services.NotAllowed as error:
+        messages.error(request, str(error))
+    return _back(inquiry)
+
+
+@staff_required
+@require_POST
 def topics(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = selectors.get_inquiry(request.user, pk, act=True)
     form = TopicsForm(request.POST, inquiry=inquiry)
@@ -194,7 +208,9 @@ def topics(request: HttpRequest, pk: int) -> HttpResponse:
 def new(request: HttpRequest) -> HttpResponse:
     """Staff entry of an inquiry received by phone, email or letter."""
     roles.require_role(request.user, *roles.CASE_WRITERS)
-    form = StaffInquiryForm(request.POST or None, request.FILES or None)
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    # Read after the body is parsed: the upload handler notes a file dropped for its size.
+    form = StaffInquiryForm(data, files, oversized=getattr(request, "oversized_uploads", ()))
     if request.method == "POST" and form.is_valid():
         inquiry = services.inquiry_create(by=request.user, **form.cleaned_data)
         messages.success(request, f"Recorded {inquiry.reference}.")
@@ -207,7 +223,12 @@ def new(request: HttpRequest) -> HttpResponse:
 def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """The received email or letter; only through this login-protected view."""
     item = get_object_or_404(InquiryAttachment, pk=attachment_pk, inquiry_id=pk)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+    # Always a download, of the type its name allows (never what the uploader claimed); nosniff
+    # (SECURE_CONTENT_TYPE_NOSNIFF) keeps browsers from guessing another.
+    content_type = attachment_type(item.original_name) or "application/octet-stream"
+    return FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=content_type
+    )
 
 
 # --- Dashboard and queue ----------------------------------------------------------------------

@@ -4,8 +4,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from lib.markup import validate_markdown
 from library.gard_list import gard_names
 from library.gard_text import NUMBER_CITATION_RE, Page
 from library.kinds import kind_of_heading
@@ -79,6 +81,14 @@ def assign_changed(instance, wanted: dict) -> list[str]:
     return changed
 
 
+def _check_body(where: str, body: str) -> None:
+    """ValidationError naming the section when a body is over the Markdown length limit."""
+    try:
+        validate_markdown(body)
+    except ValidationError as error:
+        raise ValidationError(f"{where}: {error.messages[0]}", code=error.code) from None
+
+
 def _save_section(topic: Topic, kind: str, heading: str, body: str, last_updated, references,
                   language: str = "en") -> bool:
     """Create or update the topic's section of this kind (or heading, for "other") in this language.
@@ -86,6 +96,7 @@ def _save_section(topic: Topic, kind: str, heading: str, body: str, last_updated
     The date comes only from the source: without one (MedQuAD) a new section's date is unknown and
     an existing section keeps the date an editor gave it. True if written.
     """
+    _check_body(f"{topic.name}, {heading}", body)
     lookup = {"topic": topic, "language": language}
     lookup.update({"kind": kind} if kind != Section.Kind.OTHER else {"heading": heading})
     section = Section.objects.filter(**lookup).order_by("pk").first()
@@ -111,6 +122,7 @@ def standard_text_import(*, kind: str, body: str, language: str = "en", name: st
     """Keep this text as a standard text of its kind (default if the kind has none); True if created."""
     if not body or StandardText.objects.filter(kind=kind, language=language, body=body).exists():
         return False
+    _check_body(f"the {kind}", body)
     taken = set(StandardText.objects.filter(kind=kind, language=language).values_list("name", flat=True))
     unique, number = name, 2
     while unique in taken:

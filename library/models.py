@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from lib.markup import validate_markdown
 from library.placeholders import validate_placeholders
 
 
@@ -102,7 +103,7 @@ class Section(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="sections")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     heading = models.CharField(max_length=500)
-    body = models.TextField(help_text="Markdown. Cite references as [@key].")
+    body = models.TextField(help_text="Markdown. Cite references as [@key].", validators=[validate_markdown])
     references = models.ManyToManyField(Reference, blank=True, related_name="sections")
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default=default_language)
     # The date the content was last reviewed; None when nobody knows (MedQuAD gives no dates).
@@ -191,7 +192,9 @@ class StandardText(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
     name = models.CharField(max_length=200, help_text="How editors tell this text from the others.")
-    body = models.TextField(help_text="Markdown with placeholders such as {requester_name}.")
+    body = models.TextField(
+        help_text="Markdown with placeholders such as {requester_name}.", validators=[validate_markdown]
+    )
     is_default = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

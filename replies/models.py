@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from lib.markup import validate_markdown
 from library.models import is_stale
 
 
@@ -26,6 +27,8 @@ class Reply(models.Model):
     title = models.CharField(max_length=1000, help_text="The question, restated as the letter's title.")
     language = models.CharField(max_length=5, choices=settings.LANGUAGES, default="en")
     review_comment = models.TextField(blank=True)
+    # Everyone who changed the letter (blocks, title, submission): none of them may approve it.
+    contributors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     # Optimistic locking: every save of the reply or its blocks bumps the version, and
     # a save that started from an older version is refused.
     version = models.PositiveIntegerField(default=1)
@@ -76,7 +79,9 @@ class ReplyBlock(models.Model):
     )
     standard_kind = models.CharField(max_length=20, blank=True)
     heading = models.CharField(max_length=500, blank=True)
-    body = models.TextField(blank=True, help_text="Markdown. Cite references as [@key].")
+    body = models.TextField(
+        blank=True, help_text="Markdown. Cite references as [@key].", validators=[validate_markdown]
+    )
     last_updated = models.DateField(null=True, blank=True)
     # The language of the copied section or standard text; blank for a custom paragraph, which
     # the specialist writes in the letter's language.
@@ -117,6 +122,13 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     BOUNCED = "bounced", "Bounced"  # sent, then reported undeliverable by the recipient's mail system
+    # The server had the whole message when the connection failed: it may have arrived. Never
+    # retried automatically; a person checks and chooses "it arrived" or "send again".
+    UNKNOWN = "unknown", "Outcome unknown"
+
+
+# A reply has at most one delivery in these: on its way, gone, or perhaps gone.
+LIVE_DELIVERY_STATUSES = [DeliveryStatus.QUEUED, DeliveryStatus.SENDING, DeliveryStatus.SENT, DeliveryStatus.UNKNOWN]
 
 
 class Delivery(models.Model):
@@ -155,7 +167,7 @@ class Delivery(models.Model):
             # A reply goes out once: a double click or two workers cannot queue it twice.
             models.UniqueConstraint(
                 fields=["reply"],
-                condition=models.Q(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING, DeliveryStatus.SENT]),
+                condition=models.Q(status__in=LIVE_DELIVERY_STATUSES),
                 name="one_live_delivery_per_reply",
             ),
             models.CheckConstraint(

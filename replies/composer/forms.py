@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from lib.markup import validate_markdown
 from library.models import Section, StandardText, Topic
 
 from ..models import AnsweredLetter
@@ -29,12 +30,12 @@ class TitleForm(VersionForm):
 class BlockEditForm(VersionForm):
     heading = forms.CharField(max_length=500, required=False, strip=True)
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}), required=False, strip=False,
-                           help_text="Markdown. Cite references as [@key].")
+                           help_text="Markdown. Cite references as [@key].", validators=[validate_markdown])
 
 
 class CustomBlockForm(VersionForm):
     heading = forms.CharField(max_length=500, required=False, strip=True)
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), strip=False)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), strip=False, validators=[validate_markdown])
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -14,6 +15,7 @@ from inquiries.models import Inquiry
 from inquiries.services import inquiry_flag_research, inquiry_follow_reply, inquiry_mark_drafting, inquiry_set_topics
 from inquiries.workflow import record_event
 from lib import roles
+from lib.markup import validate_markdown
 from lib.roles import has_role
 from library.models import Section, StandardText, Topic
 from library.services import sections_record_use
@@ -138,6 +140,7 @@ def reply_start(
         block.position = position
     ReplyBlock.objects.bulk_create(blocks)
     sections_record_use([section.pk for section in chosen])
+    reply.contributors.add(by)
     inquiry_mark_drafting(inquiry=inquiry, by=by, data={"reply": reply.pk})
     if not inquiry.topics.exists():
         if suggestion.exact_topics:
@@ -186,11 +189,16 @@ def _claim(reply: Reply, version: int, statuses: Iterable[str] = EDITABLE) -> Re
 
 
 @contextmanager
-def _editing(reply: Reply, version: int, statuses: Iterable[str] = EDITABLE) -> Iterator[Reply]:
-    """One edit of a reply: claimed at `version`, in one transaction; `reply` follows on success."""
+def _editing(
+    reply: Reply, version: int, statuses: Iterable[str] = EDITABLE, *, by: AbstractBaseUser | None = None
+) -> Iterator[Reply]:
+    """One edit of a reply: claimed at `version`, in one transaction; `reply` follows on success.
+    `by` changes the letter: they join its contributors (who may not approve it)."""
     with transaction.atomic():
         current = _claim(reply, version, statuses)
         yield current
+        if by is not None:
+            current.contributors.add(by)
     for name in ("version", "status", "title", "reviewer_id", "review_comment", "updated_at"):
         setattr(reply, name, getattr(current, name))
     if "reviewer" in current._state.fields_cache:
@@ -221,6 +229,13 @@ def _insert_at(blocks: list[ReplyBlock]) -> int:
     return len(blocks)
 
 
+def _check_body(body: str) -> None:
+    try:
+        validate_markdown(body)
+    except ValidationError as error:
+        raise ReplyError(error.messages[0]) from None
+
+
 def reply_block_add(
     *,
     reply: Reply,
@@ -244,8 +259,9 @@ def reply_block_add(
     else:
         if not body.strip():
             raise ReplyError("A custom paragraph needs some text.")
+        _check_body(body)
         block = ReplyBlock(kind=ReplyBlock.Kind.CUSTOM, heading=heading.strip(), body=body)
-    with _editing(reply, version):
+    with _editing(reply, version, by=by):
         blocks = list(reply.blocks.order_by("position", "id"))
         if section is not None and any(b.section_id == section.pk for b in blocks):
             raise ReplyError(f"“{section.heading}” is already in the letter.")
@@ -325,7 +341,7 @@ def reply_block_move(*, reply: Reply, version: int, by: AbstractBaseUser, block_
     """Move a block one place up or down."""
     if direction not in ("up", "down"):
         raise ReplyError("A block moves up or down.")
-    with _editing(reply, version):
+    with _editing(reply, version, by=by):
         blocks = list(reply.blocks.order_by("position", "id"))
         index = next((i for i, b in enumerate(blocks) if b.pk == block_id), None)
         if index is None:
@@ -338,7 +354,7 @@ def reply_block_move(*, reply: Reply, version: int, by: AbstractBaseUser, block_
 
 
 def reply_block_remove(*, reply: Reply, version: int, by: AbstractBaseUser, block_id: int) -> None:
-    with _editing(reply, version):
+    with _editing(reply, version, by=by):
         block = _block_of(reply, block_id)
         block.delete()
         _renumber(reply, list(reply.blocks.order_by("position", "id")))
@@ -350,7 +366,8 @@ def reply_block_edit(
     *, reply: Reply, version: int, by: AbstractBaseUser, block_id: int, heading: str, body: str
 ) -> ReplyBlock:
     """Change a block's copy. The library is untouched; the block remembers it was edited."""
-    with _editing(reply, version):
+    _check_body(body)
+    with _editing(reply, version, by=by):
         block = _block_of(reply, block_id)
         if (block.heading, block.body) != (heading, body):
             block.heading = heading
@@ -367,7 +384,7 @@ def reply_block_refresh(
 
     A copy edited in the reply is only replaced when `confirm` is given: the edits are lost.
     """
-    with _editing(reply, version):
+    with _editing(reply, version, by=by):
         block = _block_of(reply, block_id)
         if block.kind != ReplyBlock.Kind.SECTION:
             raise ReplyError("Only a library section can be refreshed.")
@@ -388,7 +405,7 @@ def reply_update(*, reply: Reply, version: int, by: AbstractBaseUser, title: str
     title = title.strip()
     if not title:
         raise ReplyError("A letter needs a title.")
-    with _editing(reply, version) as current:
+    with _editing(reply, version, by=by) as current:
         current.title = title
         current.save(update_fields=["title", "updated_at"])
     return reply
@@ -407,7 +424,7 @@ def sendable_statuses() -> tuple[str, ...]:
 def _check_sendable(reply: Reply) -> Letter:
     letter = assemble_letter(reply)
     if not letter.is_sendable:
-        raise ReplyError(f"{letter.unknown_citations} Fix the citations first.")
+        raise ReplyError(letter.not_sendable_because)
     return letter
 
 
@@ -434,7 +451,7 @@ def reply_submit(*, reply: Reply, version: int, by: AbstractBaseUser, confirm_la
     """drafting → in review (when review is required)."""
     if not settings.REPLY_REVIEW_REQUIRED:
         raise ReplyError("Review is not required here: mark the reply ready instead.")
-    with _editing(reply, version) as current:
+    with _editing(reply, version, by=by) as current:
         _check_one_language(current, _check_sendable(current), by, confirm_languages)
         _set_status(current, Reply.Status.IN_REVIEW, review_comment="")
         inquiry_follow_reply(inquiry=reply.inquiry, to=Inquiry.Status.IN_REVIEW, by=by, action="reply.submitted",
@@ -442,13 +459,22 @@ def reply_submit(*, reply: Reply, version: int, by: AbstractBaseUser, confirm_la
     return reply
 
 
+def approval_refused(reply: Reply, user: AbstractBaseUser) -> str:
+    """Why `user` may not approve `reply` ("" when they may): nobody approves a letter they wrote
+    or changed, so a second pair of eyes sees every word."""
+    if reply.author_id == user.pk or reply.contributors.filter(pk=user.pk).exists():
+        return "You wrote or changed this reply, so you cannot approve it: ask a reviewer who did not work on it."
+    return ""
+
+
 def reply_approve(*, reply: Reply, version: int, by: AbstractBaseUser) -> Reply:
     """in review → approved, by a reviewer who is not the author."""
     if not has_role(by, roles.REVIEWER):
         raise ReplyError("Only a reviewer can approve a reply.")
     with _editing(reply, version, statuses=(Reply.Status.IN_REVIEW,)) as current:
-        if current.author_id == by.pk:
-            raise ReplyError("Nobody approves their own reply: ask another reviewer.")
+        refused = approval_refused(current, by)
+        if refused:
+            raise ReplyError(refused)
         _check_sendable(current)
         _set_status(current, Reply.Status.APPROVED, reviewer=by)
         inquiry_follow_reply(inquiry=reply.inquiry, to=Inquiry.Status.READY, by=by, action="reply.approved",
@@ -476,7 +502,7 @@ def reply_mark_ready(*, reply: Reply, version: int, by: AbstractBaseUser, confir
     """drafting → approved directly, by the author, when review is not required."""
     if settings.REPLY_REVIEW_REQUIRED:
         raise ReplyError("This reply needs a review before it can be sent: submit it for review.")
-    with _editing(reply, version) as current:
+    with _editing(reply, version, by=by) as current:
         if current.author_id != by.pk:
             raise ReplyError("Only the author marks their reply ready.")
         _check_one_language(current, _check_sendable(current), by, confirm_languages)

@@ -117,7 +117,8 @@ def composer_context(request: HttpRequest, reply: Reply) -> dict:
     topic_id = request.GET.get("topic")
     stale = stale_block_ids(blocks)
     can_edit = reply.status == Reply.Status.DRAFTING and has_role(request.user, *roles.CASE_WRITERS)
-    is_reviewer = has_role(request.user, roles.REVIEWER) and reply.author_id != request.user.pk
+    refused = services.approval_refused(reply, request.user)
+    is_reviewer = has_role(request.user, roles.REVIEWER) and not refused
     return {
         "reply": reply,
         "inquiry": reply.inquiry,
@@ -133,6 +134,8 @@ def composer_context(request: HttpRequest, reply: Reply) -> dict:
         "standard_texts": StandardText.objects.filter(language__in=[reply.language, "en"]),
         "can_edit": can_edit,
         "can_review": reply.status == Reply.Status.IN_REVIEW and is_reviewer,
+        "approval_refused": refused,
+        "contributors": sorted(user.get_username() for user in reply.contributors.all()),
         "review_required": settings.REPLY_REVIEW_REQUIRED,
         "send_url": reverse("deliveries:send", args=[reply.pk])
         if reply.status in services.sendable_statuses() and letter.is_sendable

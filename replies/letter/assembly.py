@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString
 
-from lib.markup import citation_keys, html_to_text, render_markdown
+from lib.markup import citation_keys, html_to_text, render_markdown, validate_markdown
 from library.models import Reference, StandardText, Topic
 from library.placeholders import fill_placeholders
 
@@ -73,6 +74,7 @@ class Letter:
     references: tuple[LetterReference, ...] = ()
     unknown_keys: tuple[str, ...] = ()
     disclaimer_url: str = ""
+    too_long: tuple[str, ...] = ()  # headings (or kinds) of blocks over the Markdown length limit
 
     @property
     def letterhead(self) -> LetterBlock | None:
@@ -121,7 +123,14 @@ class Letter:
 
     @property
     def is_sendable(self) -> bool:
-        return not self.unknown_keys
+        return not self.unknown_keys and not self.too_long
+
+    @property
+    def not_sendable_because(self) -> str:
+        """Why the letter cannot go out ("" when it can)."""
+        if self.too_long:
+            return f"These blocks are too long to render: {', '.join(self.too_long)}. Shorten them first."
+        return f"{self.unknown_citations} Fix the citations first." if self.unknown_keys else ""
 
     @property
     def unknown_citations(self) -> str:
@@ -230,4 +239,13 @@ def assemble_letter(reply: Reply, *, today: date | None = None) -> Letter:
         ),
         unknown_keys=tuple(k for k in keys if k not in found),
         disclaimer_url=disclaimer_url,
+        too_long=tuple(block.heading or block.get_kind_display() for block in ordered if _too_long(texts[block.pk])),
     )
+
+
+def _too_long(text: str) -> bool:
+    try:
+        validate_markdown(text)
+    except ValidationError:
+        return True
+    return False

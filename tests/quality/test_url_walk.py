@@ -81,6 +81,7 @@ PAGES: dict[str, Page] = {
     "inquiries:note": Page(post=ACT, params={"pk": "inquiry"}),
     "inquiries:topics": Page(post=ACT, params={"pk": "inquiry"}),
     "inquiries:research": Page(post=ACT, params={"pk": "inquiry"}),
+    "inquiries:requester_update": Page(post=ACT, params={"pk": "inquiry"}),
     "inquiries:attachment": Page(get=DESK, params={"pk": "inquiry", "attachment_pk": "attachment"}),
     # Replies (issue 5)
     "replies:start": Page(post=WRITE, params={"inquiry_pk": "inquiry"}),
@@ -108,6 +109,8 @@ PAGES: dict[str, Page] = {
     # Delivery (issue 6)
     "deliveries:send": Page(get=WRITE, post=WRITE, params={"reply_pk": "reply"}),
     "deliveries:retry": Page(post=WRITE, params={"pk": "delivery"}),
+    "deliveries:arrived": Page(post=WRITE, params={"pk": "delivery"}),
+    "deliveries:send_again": Page(post=WRITE, params={"pk": "delivery"}),
     "deliveries:archive": Page(get=READ_REPLIES, params={"pk": "delivery", "kind": "eml"}),
     "deliveries:export": Page(get=READ_REPLIES, params={"reply_pk": "reply", "fmt": "txt"}),
     "deliveries:bulk": Page(get=WRITE, post=WRITE),

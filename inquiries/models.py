@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Requester(models.Model):
@@ -45,27 +46,27 @@ class Inquiry(models.Model):
     """A question from the public, tracked from arrival to closing."""
 
     class Channel(models.TextChoices):
-        WEB = "web", "Web form"
-        EMAIL = "email", "Email"
-        PHONE = "phone", "Phone"
-        LETTER = "letter", "Letter"
-        IMPORT = "import", "Imported"
+        WEB = "web", _("Web form")
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone")
+        LETTER = "letter", _("Letter")
+        IMPORT = "import", _("Imported")
 
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        ASSIGNED = "assigned", "Assigned"
-        DRAFTING = "drafting", "Drafting"
-        IN_REVIEW = "in_review", "In review"
-        READY = "ready", "Ready to send"
-        SENT = "sent", "Sent"
-        CLOSED = "closed", "Closed"
-        WAITING = "waiting", "Waiting on requester"
-        CLOSED_WITHOUT_REPLY = "closed_no_reply", "Closed without reply"
+        NEW = "new", _("New")
+        ASSIGNED = "assigned", _("Assigned")
+        DRAFTING = "drafting", _("Drafting")
+        IN_REVIEW = "in_review", _("In review")
+        READY = "ready", _("Ready to send")
+        SENT = "sent", _("Sent")
+        CLOSED = "closed", _("Closed")
+        WAITING = "waiting", _("Waiting on requester")
+        CLOSED_WITHOUT_REPLY = "closed_no_reply", _("Closed without reply")
 
     class CloseReason(models.TextChoices):
-        SPAM = "spam", "Spam"
-        DUPLICATE = "duplicate", "Duplicate of another inquiry"
-        OUT_OF_SCOPE = "out_of_scope", "Out of scope, referred elsewhere"
+        SPAM = "spam", _("Spam")
+        DUPLICATE = "duplicate", _("Duplicate of another inquiry")
+        OUT_OF_SCOPE = "out_of_scope", _("Out of scope, referred elsewhere")
 
     reference = models.CharField(max_length=20, unique=True)
     requester = models.ForeignKey(Requester, on_delete=models.PROTECT, related_name="inquiries")

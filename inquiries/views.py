@@ -302,6 +302,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     today = timezone.localdate()
 
     def lines():
+        yield "\ufeff"  # the byte-order mark: Excel then reads the file as UTF-8 ("Gutiérrez", not "GutiÃ©rrez")
         yield writer.writerow(CSV_COLUMNS)
         for inquiry in rows.iterator(chunk_size=2000):
             yield writer.writerow(_csv_row(inquiry, today))

@@ -115,11 +115,18 @@ def test_it_exports_the_filtered_list_as_csv(login, alice):
     response = login(alice).get("/desk/inquiries/export.csv?channel=phone")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert len(rows) == 1
     assert rows[0]["reference"] == phone.reference
     assert rows[0]["requester_name"] == 'Ann, "the" caller'
     assert rows[0]["topics"] == "Scleromyxedema"
+
+
+def test_it_starts_the_csv_with_a_byte_order_mark_so_excel_reads_utf8(login, alice):
+    make_inquiry(make_requester(name="Ana Gutiérrez"))
+    content = b"".join(login(alice).get("/desk/inquiries/export.csv").streaming_content)
+    assert content.startswith(b"\xef\xbb\xbfreference,")
+    assert "Ana Gutiérrez".encode() in content
 
 
 def test_it_refuses_the_queue_to_anonymous_and_roleless_users(client, login, charlie):

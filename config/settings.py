@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "lib.roles.nav_roles",
+                "inquiries.context_processors.desk_counts",
             ],
         },
     },
@@ -225,6 +226,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Reply Desk rules ----------------------------------------------------------------------
 LIBRARY_STALE_AFTER_DAYS = env_int("LIBRARY_STALE_AFTER_DAYS", 1095)
 INQUIRY_DUE_BUSINESS_DAYS = env_int("INQUIRY_DUE_BUSINESS_DAYS", 10)
+# Deadlines that act (manage.py desk_tick): the assignee is warned this many business days before
+# the due date; the requester is reminded after this many days of waiting, and the inquiry is
+# closed ("no answer from requester") after that many.
+INQUIRY_DUE_WARNING_BUSINESS_DAYS = env_int("INQUIRY_DUE_WARNING_BUSINESS_DAYS", 2)
+INQUIRY_WAITING_REMINDER_DAYS = env_int("INQUIRY_WAITING_REMINDER_DAYS", 7)
+INQUIRY_WAITING_CLOSE_DAYS = env_int("INQUIRY_WAITING_CLOSE_DAYS", 21)
 INQUIRY_RATE_LIMIT_PER_HOUR = env_int("INQUIRY_RATE_LIMIT_PER_HOUR", 5)
 INQUIRY_MIN_FILL_SECONDS = env_int("INQUIRY_MIN_FILL_SECONDS", 3)
 REPLY_REVIEW_REQUIRED = env_bool("REPLY_REVIEW_REQUIRED", True)

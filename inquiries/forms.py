@@ -5,11 +5,13 @@ import time
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from library.models import Topic
 
+from .filters import InquiryFilter
 from .models import Inquiry, Requester
 from .services import DESK_MOVES, specialists
 
@@ -200,3 +202,32 @@ class TopicsForm(forms.Form):
         if topic is None:
             raise forms.ValidationError("No topic has this name.", code="unknown_topic")
         return topic
+
+
+# What a saved filter may keep of the queue's query string (never the page number).
+SAVED_FILTER_KEYS = ("view", "q", "status", "assignee", "topic", "channel", "overdue", "received_after",
+                     "received_before", "o", "per_page")
+
+
+class SavedFilterForm(forms.Form):
+    """Name the queue's current filter to keep it."""
+
+    name = forms.CharField(max_length=80)
+    query = forms.CharField(max_length=1000, required=False)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give the filter a name.", code="required")
+        return name
+
+    def clean_query(self) -> str:
+        data = QueryDict(self.cleaned_data["query"], mutable=True)
+        kept = QueryDict(mutable=True)
+        for key in SAVED_FILTER_KEYS:
+            values = [value for value in data.getlist(key) if value]
+            if values:
+                kept.setlist(key, values)
+        if not InquiryFilter(kept, queryset=Inquiry.objects.none()).is_valid():
+            raise forms.ValidationError("That filter is not valid: check its fields.", code="invalid")
+        return kept.urlencode()

@@ -209,3 +209,22 @@ class InquiryAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class SavedFilter(models.Model):
+    """A queue filter a person named and keeps for themselves."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters")
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=1000, blank=True, help_text="The queue's query string.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="saved_filter_name_unique_per_owner")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('inquiries:queue')}?{self.query}"

@@ -20,8 +20,8 @@ from django.utils import timezone
 from lib import roles
 from library.suggest import suggest
 
-from .models import Inquiry, InquiryAttachment, InquiryEvent, ReferenceCounter, Requester
-from .workflow import CLOSED_STATUSES, IllegalTransition, inquiry_transition, record_event
+from .models import Inquiry, InquiryAttachment, InquiryEvent, ReferenceCounter, Requester, SavedFilter
+from .workflow import CLOSED_STATUSES, IllegalTransition, add_business_days, inquiry_transition, record_event
 
 S = Inquiry.Status
 TAKEABLE_STATUSES = (S.NEW, S.WAITING)
@@ -65,16 +65,6 @@ def reference_allocate(*, year: int, count: int = 1) -> int:
         counter.last += count
         counter.save(update_fields=["last"])
     return first
-
-
-def add_business_days(start: dt.date, days: int) -> dt.date:
-    """`days` working days (Monday to Friday) after `start`."""
-    current = start
-    while days > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
 
 
 def due_date_for(received_at: dt.datetime) -> dt.date:
@@ -322,6 +312,15 @@ def specialists():
     return (
         get_user_model().objects.filter(is_active=True, groups__name=roles.SPECIALIST).distinct().order_by("username")
     )
+
+
+# --- Saved filters ---------------------------------------------------------------------------
+
+
+def saved_filter_save(*, owner: AbstractBaseUser, name: str, query: str) -> SavedFilter:
+    """Keep the filter under its name; the same name again replaces the owner's earlier one."""
+    saved, _created = SavedFilter.objects.update_or_create(owner=owner, name=name, defaults={"query": query})
+    return saved
 
 
 # --- Privacy ---------------------------------------------------------------------------------

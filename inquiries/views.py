@@ -16,8 +16,8 @@ from library.models import Topic
 
 from . import selectors, services
 from .filters import InquiryFilter
-from .forms import AssignForm, CloseForm, MoveForm, NoteForm, StaffInquiryForm, TopicsForm
-from .models import Inquiry, InquiryAttachment
+from .forms import AssignForm, CloseForm, MoveForm, NoteForm, SavedFilterForm, StaffInquiryForm, TopicsForm
+from .models import Inquiry, InquiryAttachment, SavedFilter
 from .workflow import ALLOWED_MOVES, CLOSED_STATUSES, IllegalTransition, can_move
 
 ACTING_ROLES = roles.CASE_WRITERS
@@ -234,6 +234,8 @@ CSV_COLUMNS = [
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = selectors.dashboard(request.user)
     context["chart"] = chart_geometry(context["weeks"], context["chart_peak"])
+    context["desk_counts"] = context["summary"]  # the navigation bar's counts, without counting twice
+    context["views"] = [(name, label, context["summary"][name]) for name, label in selectors.PERSONAL_VIEWS.items()]
     return render(request, "inquiries/dashboard.html", context)
 
 
@@ -288,8 +290,37 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filter": filterset, "page": page, "query": query.urlencode(), "page_sizes": PAGE_SIZES}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "page_sizes": PAGE_SIZES,
+        "saved_filters": SavedFilter.objects.filter(owner=request.user),
+    }
     return render(request, "inquiries/queue.html", context)
+
+
+@staff_required
+@require_POST
+def filter_save(request: HttpRequest) -> HttpResponse:
+    form = SavedFilterForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("inquiries:queue")
+    saved = services.saved_filter_save(owner=request.user, **form.cleaned_data)
+    messages.success(request, f"Saved the filter “{saved.name}”.")
+    return redirect(saved)
+
+
+@staff_required
+@require_POST
+def filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    # Only the owner's own filters exist for them: anyone else's is a 404.
+    saved = get_object_or_404(SavedFilter, pk=pk, owner=request.user)
+    saved.delete()
+    messages.success(request, f"Deleted the filter “{saved.name}”.")
+    return redirect("inquiries:queue")
 
 
 @staff_required

@@ -4,6 +4,7 @@ Every status change goes through `inquiry_transition`, which locks the row, chec
 move, saves with update_fields and writes the timeline event in the same transaction.
 """
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -35,6 +36,27 @@ class IllegalTransition(Exception):
         self.inquiry = inquiry
         self.to = to
         super().__init__(f"{inquiry.reference} cannot move from {S(inquiry.status).label} to {S(to).label}.")
+
+
+def add_business_days(start: dt.date, days: int) -> dt.date:
+    """`days` working days (Monday to Friday) after `start`."""
+    current = start
+    while days > 0:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def business_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after `start` up to and including `end` (0 when end is not after start)."""
+    days = 0
+    current = start
+    while current < end:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            days += 1
+    return days
 
 
 def can_move(from_status: str, to_status: str) -> bool:

@@ -12,7 +12,7 @@ from .factories import make_inquiry, make_requester
 
 pytestmark = pytest.mark.django_db
 S = Inquiry.Status
-QUEUE_QUERIES = 7  # session, user, roles, assignee choices, count, page, topics
+QUEUE_QUERIES = 9  # session, user, roles, assignee choices, count, page, topics, saved filters, nav counts
 
 
 def refs(response):

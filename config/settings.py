@@ -217,6 +217,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Reply Desk <replies@replydesk.example.org>")
+# The desk's address in links of emails to staff (notifications).
+DESK_BASE_URL = os.environ.get("DESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 REPLY_TO_EMAIL = os.environ.get("REPLY_TO_EMAIL", "info@replydesk.example.org")
 REPLY_EMAIL_SUBJECT = os.environ.get(
     "REPLY_EMAIL_SUBJECT", "Your question to the information center [{reference}]"

@@ -67,6 +67,7 @@ class Inquiry(models.Model):
         SPAM = "spam", _("Spam")
         DUPLICATE = "duplicate", _("Duplicate of another inquiry")
         OUT_OF_SCOPE = "out_of_scope", _("Out of scope, referred elsewhere")
+        NO_ANSWER = "no_answer", _("No answer from requester")
 
     reference = models.CharField(max_length=20, unique=True)
     requester = models.ForeignKey(Requester, on_delete=models.PROTECT, related_name="inquiries")
@@ -85,6 +86,12 @@ class Inquiry(models.Model):
     due_date = models.DateField(db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The deadline clock (inquiries.deadlines): paused while waiting on the requester; each
+    # warning, escalation and reminder remembers what it was given for, so it is given once.
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    warned_for = models.DateField(null=True, blank=True, help_text="The due date the assignee was warned of.")
+    escalated_for = models.DateField(null=True, blank=True, help_text="The due date escalated to supervisors.")
+    requester_reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Kept by the database from `status`, so the desk's open-work queries read one small
@@ -228,3 +235,54 @@ class SavedFilter(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{reverse('inquiries:queue')}?{self.query}"
+
+
+NOTIFICATION_KINDS = ["assigned", "returned", "approved", "due_soon", "overdue", "requester_replied"]
+
+
+class Notification(models.Model):
+    """Something a staff member should know about an inquiry: shown under the bell, optionally emailed."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", _("Assigned to you")
+        RETURNED = "returned", _("Your reply was returned")
+        APPROVED = "approved", _("Your reply was approved")
+        DUE_SOON = "due_soon", _("Due soon")
+        OVERDUE = "overdue", _("Overdue")
+        REQUESTER_REPLIED = "requester_replied", _("The requester wrote back")
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.PROTECT, related_name="notifications")
+    # The timeline entry it tells of: one notification per person per event, however often it is raised.
+    event = models.ForeignKey(InquiryEvent, on_delete=models.PROTECT, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "event"], name="notification_once_per_event"),
+            models.CheckConstraint(condition=models.Q(kind__in=NOTIFICATION_KINDS), name="notification_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.inquiry_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inquiries:notification_open", args=[self.pk])
+
+
+class NotificationPreference(models.Model):
+    """A staff member's choice to receive notifications by email too (the bell is always on)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    by_email = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["user"]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {'email' if self.by_email else 'in the app only'}"

@@ -85,6 +85,21 @@ def record_event(
     )
 
 
+def _clock_changes(inquiry: Inquiry, from_status: str, to: str, now: dt.datetime) -> dict[str, Any]:
+    """Waiting on the requester stops the deadline clock; leaving it moves the due date on by
+    the business days spent waiting."""
+    if to == S.WAITING:
+        return {"waiting_since": now, "requester_reminded_at": None}
+    if from_status != S.WAITING:
+        return {}
+    changes: dict[str, Any] = {"waiting_since": None}
+    if inquiry.waiting_since is not None and to not in CLOSED_STATUSES:
+        paused = business_days_between(timezone.localdate(inquiry.waiting_since), timezone.localdate(now))
+        if paused:
+            changes["due_date"] = add_business_days(inquiry.due_date, paused)
+    return changes
+
+
 def inquiry_transition(
     *,
     inquiry: Inquiry,
@@ -114,6 +129,7 @@ def inquiry_transition(
         elif from_status in CLOSED_STATUSES:
             changes.setdefault("closed_at", None)
             changes.setdefault("close_reason", "")
+        changes.update(_clock_changes(locked, from_status, to, now))
         for field, value in changes.items():
             setattr(locked, field, value)
         locked.save(update_fields=["status", "updated_at", *changes])
@@ -126,6 +142,9 @@ def inquiry_transition(
             to_status=to,
             data=data,
         )
+        if "due_date" in changes and from_status == S.WAITING:
+            record_event(inquiry=locked, action="inquiry.resumed", by=None,
+                         data={"due_date": locked.due_date.isoformat()})
     for field in ("status", "updated_at", *changes):
         setattr(inquiry, field, getattr(locked, field))
     return inquiry

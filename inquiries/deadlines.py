@@ -120,7 +120,7 @@ def inquiry_requester_replied(
     before we asked, its due date moved on by the business days spent waiting; the assignee is
     told. On an inquiry that is not waiting the answer is only noted and told."""
     with transaction.atomic():
-        locked = Inquiry.objects.select_for_update().select_related("assignee").get(pk=inquiry.pk)
+        locked = Inquiry.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=inquiry.pk)
         event = record_event(inquiry=locked, action="inquiry.requester_replied", by=by, note=note, data=data)
         if locked.status == S.WAITING:
             inquiry_transition(inquiry=inquiry, to=_resume_to(locked), by=by, action="inquiry.resumed_work")

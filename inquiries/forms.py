@@ -231,3 +231,31 @@ class SavedFilterForm(forms.Form):
         if not InquiryFilter(kept, queryset=Inquiry.objects.none()).is_valid():
             raise forms.ValidationError("That filter is not valid: check its fields.", code="invalid")
         return kept.urlencode()
+
+
+REPORT_MAX_DAYS = 5 * 366
+
+
+class ReportForm(forms.Form):
+    """The period of a report: inquiries received from one date to another, both included."""
+
+    date_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    @classmethod
+    def for_request(cls, data) -> "ReportForm":
+        """Bound to the query string; the last twelve months when it names no period."""
+        if not data.get("date_from") and not data.get("date_to"):
+            today = timezone.localdate()
+            data = {"date_from": (today - timezone.timedelta(days=364)).isoformat(), "date_to": today.isoformat()}
+        return cls(data)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end:
+            if start > end:
+                raise forms.ValidationError("The period ends before it starts.", code="order")
+            if (end - start).days > REPORT_MAX_DAYS:
+                raise forms.ValidationError("Choose a period of at most five years.", code="too_long")
+        return cleaned

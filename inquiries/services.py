@@ -20,7 +20,16 @@ from django.utils import timezone
 from lib import roles
 from library.suggest import suggest
 
-from .models import Inquiry, InquiryAttachment, InquiryEvent, ReferenceCounter, Requester, SavedFilter
+from .models import (
+    Inquiry,
+    InquiryAttachment,
+    InquiryEvent,
+    Notification,
+    ReferenceCounter,
+    Requester,
+    SavedFilter,
+)
+from .notifications import notify
 from .workflow import CLOSED_STATUSES, IllegalTransition, add_business_days, inquiry_transition, record_event
 
 S = Inquiry.Status
@@ -199,15 +208,19 @@ def _give(*, inquiry: Inquiry, locked: Inquiry, to_user: AbstractBaseUser, by, d
     """Make `to_user` the holder. A new (or closed: reopened) inquiry moves to assigned; one
     further along keeps its status and only changes hands. Call inside the lock's transaction."""
     if locked.status in (S.NEW, *CLOSED_STATUSES):
-        return inquiry_transition(
+        inquiry_transition(
             inquiry=inquiry, to=S.ASSIGNED, by=by, action="inquiry.assigned", data=data, assignee=to_user
         )
-    locked.assignee = to_user
-    locked.save(update_fields=["assignee", "updated_at"])
-    record_event(
-        inquiry=locked, action="inquiry.assigned", by=by, from_status=locked.status, to_status=locked.status, data=data
-    )
-    inquiry.assignee = to_user
+    else:
+        locked.assignee = to_user
+        locked.save(update_fields=["assignee", "updated_at"])
+        record_event(
+            inquiry=locked, action="inquiry.assigned", by=by, from_status=locked.status, to_status=locked.status,
+            data=data,
+        )
+        inquiry.assignee = to_user
+    event = InquiryEvent.objects.filter(inquiry_id=inquiry.pk, action="inquiry.assigned").latest("created_at", "id")
+    notify(users=[to_user], event=event, kind=Notification.Kind.ASSIGNED)  # nobody is told of their own take
     return inquiry
 
 

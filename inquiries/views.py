@@ -6,17 +6,27 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lib import roles
+from lib.spreadsheet import cell
 from library.models import Topic
 
-from . import selectors, services
+from . import reports, selectors, services
 from .filters import InquiryFilter
-from .forms import AssignForm, CloseForm, MoveForm, NoteForm, SavedFilterForm, StaffInquiryForm, TopicsForm
+from .forms import (
+    AssignForm,
+    CloseForm,
+    MoveForm,
+    NoteForm,
+    ReportForm,
+    SavedFilterForm,
+    StaffInquiryForm,
+    TopicsForm,
+)
 from .models import Inquiry, InquiryAttachment, SavedFilter
 from .workflow import ALLOWED_MOVES, CLOSED_STATUSES, IllegalTransition, can_move
 
@@ -348,11 +358,6 @@ class Echo:
         return value
 
 
-def _cell(text: str) -> str:
-    """Typed text for a spreadsheet: a leading = + - @ would run as a formula (CSV injection)."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _csv_row(inquiry: Inquiry, today) -> list:
     requester = inquiry.requester
     return [
@@ -363,9 +368,70 @@ def _csv_row(inquiry: Inquiry, today) -> list:
         inquiry.due_date.isoformat(),
         "yes" if inquiry.is_open and inquiry.due_date < today else "no",
         inquiry.assignee.get_username() if inquiry.assignee else "",
-        _cell(requester.name),
-        _cell(requester.email),
-        _cell(inquiry.condition),
-        _cell("; ".join(t.name for t in inquiry.topics.all())),
-        _cell(inquiry.question),
+        cell(requester.name),
+        cell(requester.email),
+        cell(inquiry.condition),
+        cell("; ".join(t.name for t in inquiry.topics.all())),
+        cell(inquiry.question),
     ]
+
+
+# --- Reports (supervisors) ---------------------------------------------------------------------
+
+supervisor_required = roles.role_required(roles.SUPERVISOR)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _report(request: HttpRequest) -> tuple[ReportForm, list[reports.Row]]:
+    form = ReportForm.for_request(request.GET)
+    if not form.is_valid():
+        return form, []
+    return form, reports.report_rows(form.cleaned_data["date_from"], form.cleaned_data["date_to"])
+
+
+@supervisor_required
+@require_GET
+def report(request: HttpRequest) -> HttpResponse:
+    form, rows = _report(request)
+    months = [row for row in rows if row.dimension == "month"]
+    context = {
+        "form": form,
+        "sections": [
+            (name, label, [row for row in rows if row.dimension == name])
+            for name, (label, _key) in reports.DIMENSIONS.items()
+        ],
+        "chart": month_chart(months),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "inquiries/report.html", context)
+
+
+def month_chart(months: list[reports.Row]) -> dict:
+    """Bars of received and answered per month for the report's inline SVG."""
+    peak = max([1, *(row.received for row in months)])
+    bars = []
+    for i, row in enumerate(months):
+        x = 40 + i * 44
+        received_h, answered_h = (round(CHART_HEIGHT * n / peak) for n in (row.received, row.answered))
+        bars.append({"row": row, "x": x, "x2": x + 16, "label_x": x + 16,
+                     "received_y": CHART_HEIGHT - received_h + 10, "received_h": received_h,
+                     "answered_y": CHART_HEIGHT - answered_h + 10, "answered_h": answered_h})
+    return {"bars": bars, "peak": peak, "width": 60 + len(months) * 44, "height": CHART_HEIGHT + 40,
+            "axis_y": CHART_HEIGHT + 10, "label_y": CHART_HEIGHT + 28}
+
+
+@supervisor_required
+@require_GET
+def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Reports export as csv or xlsx.")
+    form, rows = _report(request)
+    if not form.is_valid():
+        return HttpResponse(" ".join(form.errors.get("__all__", ["Choose a valid period."])), status=400)
+    period = f"{form.cleaned_data['date_from']:%Y%m%d}-{form.cleaned_data['date_to']:%Y%m%d}"
+    if fmt == "csv":
+        response = HttpResponse(reports.rows_csv(rows, bom=True), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(reports.rows_xlsx(rows), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="report-{period}.{fmt}"'
+    return response

@@ -79,6 +79,8 @@ PAGES: dict[str, Page] = {
     "inquiries:reopen": Page(post=ACT, params={"pk": "inquiry"}),
     "inquiries:note": Page(post=ACT, params={"pk": "inquiry"}),
     "inquiries:topics": Page(post=ACT, params={"pk": "inquiry"}),
+    "inquiries:report": Page(get=SUPERVISE),
+    "inquiries:report_export": Page(get=SUPERVISE, params={"fmt": "csv"}),
     "inquiries:filter_save": Page(post=DESK),
     "inquiries:filter_delete": Page(post=DESK, params={"pk": MISSING}),  # one's own filters only (404 else)
     "inquiries:attachment": Page(get=DESK, params={"pk": "inquiry", "attachment_pk": "attachment"}),

@@ -163,17 +163,21 @@ class CloseForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("reason") != Inquiry.CloseReason.DUPLICATE:
-            data["duplicate_of"] = None
-            return data
-        reference = (data.get("duplicate_of") or "").strip().upper()
-        other = Inquiry.objects.filter(reference=reference).first() if reference else None
-        if other is None:
-            self.add_error(
-                "duplicate_of", forms.ValidationError("Give the reference of the other inquiry.", code="unknown")
-            )
-        data["duplicate_of"] = other
+        _resolve_duplicate(self, data)
         return data
+
+
+def _resolve_duplicate(form: forms.Form, data: dict) -> None:
+    """Closing as a duplicate names the other inquiry by its reference; any other reason, none."""
+    if data.get("reason") != Inquiry.CloseReason.DUPLICATE:
+        data["duplicate_of"] = None
+        return
+    reference = (data.get("duplicate_of") or "").strip().upper()
+    other = Inquiry.objects.filter(reference=reference).first() if reference else None
+    if other is None:
+        error = forms.ValidationError("Give the reference of the other inquiry.", code="unknown")
+        form.add_error("duplicate_of", error)
+    data["duplicate_of"] = other
 
 
 class AssignForm(forms.Form):
@@ -259,3 +263,43 @@ class ReportForm(forms.Form):
             if (end - start).days > REPORT_MAX_DAYS:
                 raise forms.ValidationError("Choose a period of at most five years.", code="too_long")
         return cleaned
+
+
+BULK_MAX = 200
+
+
+class BulkForm(forms.Form):
+    """An action on the inquiries ticked in the queue."""
+
+    ACTIONS = [("assign", "Assign to"), ("close", "Close without reply"), ("merge", "Merge the two")]
+
+    ids = forms.ModelMultipleChoiceField(queryset=Inquiry.objects.all(), error_messages={
+        "required": "Tick the inquiries first.", "invalid_choice": "One of the inquiries no longer exists."})
+    action = forms.ChoiceField(choices=ACTIONS)
+    assignee = forms.ModelChoiceField(queryset=None, required=False)
+    reason = forms.ChoiceField(choices=[("", "—"), *Inquiry.CloseReason.choices], required=False)
+    duplicate_of = forms.CharField(required=False, max_length=20)
+    note = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = specialists()
+
+    def clean_ids(self):
+        chosen = self.cleaned_data["ids"]
+        if len(chosen) > BULK_MAX:
+            raise forms.ValidationError(f"Choose at most {BULK_MAX} inquiries at once.", code="too_many")
+        return list(chosen.order_by("received_at", "id"))
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == "assign" and not data.get("assignee"):
+            self.add_error("assignee", forms.ValidationError("Choose a specialist to assign.", code="required"))
+        elif action == "close":
+            if not data.get("reason"):
+                self.add_error("reason", forms.ValidationError("Choose a reason for closing.", code="required"))
+            _resolve_duplicate(self, data)
+        elif action == "merge" and len(data.get("ids") or []) != 2:
+            self.add_error("ids", forms.ValidationError("Tick exactly two inquiries to merge.", code="not_two"))
+        return data

@@ -228,6 +228,34 @@ def history_stats(now: dt.datetime) -> dict:
     return stats
 
 
+@dataclass
+class Load:
+    user_id: int
+    username: str
+    open: int
+    due_soon: int
+    overdue: int
+
+
+def workload(specialists: QuerySet, today: dt.date) -> list[Load]:
+    """Open, due-soon and overdue inquiries of each active specialist (those with none too)."""
+    counts = {
+        row["assignee_id"]: row
+        for row in open_inquiries()
+        .filter(assignee__isnull=False)
+        .values("assignee_id")
+        .annotate(open=Count("id"), due_soon=Count("id", filter=due_soon_q(today)),
+                  overdue=Count("id", filter=overdue_q(today)))
+        .order_by()
+    }
+    empty = {"open": 0, "due_soon": 0, "overdue": 0}
+    loads = []
+    for person in specialists.only("id", "username"):
+        row = counts.get(person.pk, empty)
+        loads.append(Load(person.pk, person.username, row["open"], row["due_soon"], row["overdue"]))
+    return loads
+
+
 def dashboard(user: AbstractBaseUser) -> dict:
     now = timezone.now()
     today = timezone.localdate(now)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("inquiries/export.csv", views.export_csv, name="export"),
     path("reports/", views.report, name="report"),
     path("reports/export.<str:fmt>", views.report_export, name="report_export"),
+    path("inquiries/bulk/", views.bulk, name="bulk"),
     path("inquiries/filters/", views.filter_save, name="filter_save"),
     path("inquiries/filters/<int:pk>/delete/", views.filter_delete, name="filter_delete"),
     path("inquiries/new/", views.new, name="new"),

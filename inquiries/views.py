@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,10 +16,12 @@ from lib import roles
 from lib.spreadsheet import cell
 from library.models import Topic
 
+from . import bulk as bulk_actions
 from . import reports, selectors, services
 from .filters import InquiryFilter
 from .forms import (
     AssignForm,
+    BulkForm,
     CloseForm,
     MoveForm,
     NoteForm,
@@ -245,6 +248,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = selectors.dashboard(request.user)
     context["chart"] = chart_geometry(context["weeks"], context["chart_peak"])
     context["desk_counts"] = context["summary"]  # the navigation bar's counts, without counting twice
+    if roles.has_role(request.user, roles.SUPERVISOR):
+        context["workload"] = selectors.workload(services.specialists(), timezone.localdate())
     context["views"] = [(name, label, context["summary"][name]) for name, label in selectors.PERSONAL_VIEWS.items()]
     return render(request, "inquiries/dashboard.html", context)
 
@@ -306,8 +311,57 @@ def queue(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "page_sizes": PAGE_SIZES,
         "saved_filters": SavedFilter.objects.filter(owner=request.user),
+        "bulk_form": BulkForm() if roles.has_role(request.user, *ACTING_ROLES) else None,
+        "can_assign": roles.has_role(request.user, roles.SUPERVISOR),
     }
     return render(request, "inquiries/queue.html", context)
+
+
+def _back_to_queue(request: HttpRequest) -> HttpResponse:
+    """The queue with the filter the person was looking at."""
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    return redirect(f"{reverse('inquiries:queue')}?{query}" if query else reverse("inquiries:queue"))
+
+
+@staff_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Assign, close or merge the inquiries ticked in the queue."""
+    if not roles.has_role(request.user, *ACTING_ROLES):
+        raise PermissionDenied
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return _back_to_queue(request)
+    data = form.cleaned_data
+    if data["action"] == "merge":
+        return _merge(request, *data["ids"])
+    if data["action"] == "assign":
+        if not roles.has_role(request.user, roles.SUPERVISOR):
+            raise PermissionDenied
+        result = bulk_actions.inquiries_assign(inquiries=data["ids"], to_user=data["assignee"], by=request.user)
+    else:
+        result = bulk_actions.inquiries_close(
+            inquiries=data["ids"], reason=data["reason"], by=request.user, note=data["note"],
+            duplicate_of=data["duplicate_of"],
+        )
+    if result.done:
+        messages.success(request, f"Done for {len(result.done)}: {', '.join(result.done)}.")
+    for failure in result.failed:
+        messages.error(request, failure)
+    return _back_to_queue(request)
+
+
+def _merge(request: HttpRequest, older: Inquiry, newer: Inquiry) -> HttpResponse:
+    """The later inquiry is merged into the earlier one, which carries on."""
+    try:
+        target = bulk_actions.inquiry_merge(source=newer, target=older, by=request.user)
+    except (bulk_actions.MergeError, IllegalTransition) as error:
+        messages.error(request, str(error))
+        return _back_to_queue(request)
+    messages.success(request, f"Merged {newer.reference} into {target.reference}.")
+    return redirect(target)
 
 
 @staff_required

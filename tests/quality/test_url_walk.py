@@ -82,6 +82,7 @@ PAGES: dict[str, Page] = {
     "inquiries:report": Page(get=SUPERVISE),
     "inquiries:report_export": Page(get=SUPERVISE, params={"fmt": "csv"}),
     "inquiries:filter_save": Page(post=DESK),
+    "inquiries:bulk": Page(post=ACT),
     "inquiries:filter_delete": Page(post=DESK, params={"pk": MISSING}),  # one's own filters only (404 else)
     "inquiries:attachment": Page(get=DESK, params={"pk": "inquiry", "attachment_pk": "attachment"}),
     # Replies (issue 5)

@@ -37,9 +37,27 @@ class Requester(models.Model):
         return self.name.split()[0] if self.name.strip() else ""
 
 
-INQUIRY_STATUSES = ["new", "assigned", "drafting", "in_review", "ready", "sent", "closed", "waiting", "closed_no_reply"]
+class InquiryStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ASSIGNED = "assigned", _("Assigned")
+    DRAFTING = "drafting", _("Drafting")
+    IN_REVIEW = "in_review", _("In review")
+    READY = "ready", _("Ready to send")
+    SENT = "sent", _("Sent")
+    CLOSED = "closed", _("Closed")
+    WAITING = "waiting", _("Waiting on requester")
+    CLOSED_WITHOUT_REPLY = "closed_no_reply", _("Closed without reply")
+
+
 # Not yet answered or closed: someone still has work to do.
-OPEN_STATUSES = ["new", "assigned", "drafting", "in_review", "ready", "waiting"]
+OPEN_STATUSES = [
+    InquiryStatus.NEW,
+    InquiryStatus.ASSIGNED,
+    InquiryStatus.DRAFTING,
+    InquiryStatus.IN_REVIEW,
+    InquiryStatus.READY,
+    InquiryStatus.WAITING,
+]
 
 
 class Inquiry(models.Model):
@@ -52,16 +70,7 @@ class Inquiry(models.Model):
         LETTER = "letter", _("Letter")
         IMPORT = "import", _("Imported")
 
-    class Status(models.TextChoices):
-        NEW = "new", _("New")
-        ASSIGNED = "assigned", _("Assigned")
-        DRAFTING = "drafting", _("Drafting")
-        IN_REVIEW = "in_review", _("In review")
-        READY = "ready", _("Ready to send")
-        SENT = "sent", _("Sent")
-        CLOSED = "closed", _("Closed")
-        WAITING = "waiting", _("Waiting on requester")
-        CLOSED_WITHOUT_REPLY = "closed_no_reply", _("Closed without reply")
+    Status = InquiryStatus
 
     class CloseReason(models.TextChoices):
         SPAM = "spam", _("Spam")
@@ -119,7 +128,7 @@ class Inquiry(models.Model):
             models.Index(fields=["unfinished", "due_date", "assignee", "status"], name="inquiry_open_due_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(status__in=INQUIRY_STATUSES), name="inquiry_status_valid"),
+            models.CheckConstraint(condition=models.Q(status__in=InquiryStatus.values), name="inquiry_status_valid"),
         ]
 
     def __str__(self) -> str:

@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from lib import roles
 from tests.browser.conftest import AXE, require_chromium
-from tests.conftest import PASSWORD, make_user
-from tests.inquiries.factories import make_inquiry, make_requester
+from tests.conftest import PASSWORD, make_inquiry, make_requester, make_user
 
 require_chromium()
 

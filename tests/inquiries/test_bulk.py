@@ -11,7 +11,7 @@ from inquiries.models import Inquiry, InquiryAttachment, InquiryEvent
 from inquiries.services import inquiry_create, inquiry_note, inquiry_take
 from library.models import Topic
 
-from .factories import make_inquiry, make_requester
+from tests.conftest import make_inquiry, make_requester
 
 pytestmark = pytest.mark.django_db
 S = Inquiry.Status

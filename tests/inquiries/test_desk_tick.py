@@ -15,7 +15,7 @@ from inquiries.models import Inquiry, Notification, NotificationPreference
 from inquiries.services import inquiry_wait
 from inquiries.timeline import event_sentence
 
-from .factories import make_inquiry, make_requester
+from tests.conftest import make_inquiry, make_requester
 
 pytestmark = pytest.mark.django_db
 S = Inquiry.Status

@@ -9,7 +9,7 @@ from django.utils import timezone
 from inquiries.models import Inquiry
 from inquiries.workflow import add_business_days, inquiry_transition
 
-from .factories import make_inquiry
+from tests.conftest import make_inquiry
 
 pytestmark = pytest.mark.django_db
 S = Inquiry.Status

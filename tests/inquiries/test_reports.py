@@ -9,7 +9,7 @@ import pytest
 from inquiries.reports import report_rows
 from library.models import Topic
 
-from .factories import make_inquiry, make_requester
+from tests.conftest import make_inquiry, make_requester
 
 pytestmark = pytest.mark.django_db
 NY = ZoneInfo("America/New_York")

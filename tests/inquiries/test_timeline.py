@@ -15,7 +15,7 @@ from inquiries.timeline import event_sentence
 from inquiries.workflow import record_event
 from library.models import Topic
 
-from .factories import make_inquiry
+from tests.conftest import make_inquiry
 
 pytestmark = pytest.mark.django_db
 

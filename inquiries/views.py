@@ -298,7 +298,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "page_sizes": PAGE_SIZES,
         "saved_filters": SavedFilter.objects.filter(owner=request.user),
-        "bulk_form": BulkForm() if roles.has_role(request.user, *ACTING_ROLES) else None,
+        "bulk_form": BulkForm() if roles.has_role(request.user, *roles.CASE_WRITERS) else None,
         "can_assign": roles.has_role(request.user, roles.SUPERVISOR),
     }
     return render(request, "inquiries/queue.html", context)
@@ -314,8 +314,7 @@ def _back_to_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def bulk(request: HttpRequest) -> HttpResponse:
     """Assign, close or merge the inquiries ticked in the queue."""
-    if not roles.has_role(request.user, *ACTING_ROLES):
-        raise PermissionDenied
+    roles.require_role(request.user, *roles.CASE_WRITERS)
     form = BulkForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -325,8 +324,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     if data["action"] == "merge":
         return _merge(request, *data["ids"])
     if data["action"] == "assign":
-        if not roles.has_role(request.user, roles.SUPERVISOR):
-            raise PermissionDenied
+        roles.require_role(request.user, roles.SUPERVISOR)
         result = bulk_actions.inquiries_assign(inquiries=data["ids"], to_user=data["assignee"], by=request.user)
     else:
         result = bulk_actions.inquiries_close(

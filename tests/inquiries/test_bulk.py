@@ -10,7 +10,6 @@ from inquiries.bulk import MergeError, inquiry_merge
 from inquiries.models import Inquiry, InquiryAttachment, InquiryEvent
 from inquiries.services import inquiry_create, inquiry_note, inquiry_take
 from library.models import Topic
-
 from tests.conftest import make_inquiry, make_requester
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,6 @@ from inquiries.deadlines import desk_tick, inquiry_requester_replied
 from inquiries.models import Inquiry, Notification, NotificationPreference
 from inquiries.services import inquiry_wait
 from inquiries.timeline import event_sentence
-
 from tests.conftest import make_inquiry, make_requester
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from inquiries.models import Inquiry
 from inquiries.workflow import add_business_days, inquiry_transition
-
 from tests.conftest import make_inquiry
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,6 @@ import pytest
 
 from inquiries.reports import report_rows
 from library.models import Topic
-
 from tests.conftest import make_inquiry, make_requester
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,6 @@ from inquiries.services import (
 from inquiries.timeline import event_sentence
 from inquiries.workflow import record_event
 from library.models import Topic
-
 from tests.conftest import make_inquiry
 
 pytestmark = pytest.mark.django_db

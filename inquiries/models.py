@@ -246,19 +246,19 @@ class SavedFilter(models.Model):
         return f"{reverse('inquiries:queue')}?{self.query}"
 
 
-NOTIFICATION_KINDS = ["assigned", "returned", "approved", "due_soon", "overdue", "requester_replied"]
+class NotificationKind(models.TextChoices):
+    ASSIGNED = "assigned", _("Assigned to you")
+    RETURNED = "returned", _("Your reply was returned")
+    APPROVED = "approved", _("Your reply was approved")
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+    REQUESTER_REPLIED = "requester_replied", _("The requester wrote back")
 
 
 class Notification(models.Model):
     """Something a staff member should know about an inquiry: shown under the bell, optionally emailed."""
 
-    class Kind(models.TextChoices):
-        ASSIGNED = "assigned", _("Assigned to you")
-        RETURNED = "returned", _("Your reply was returned")
-        APPROVED = "approved", _("Your reply was approved")
-        DUE_SOON = "due_soon", _("Due soon")
-        OVERDUE = "overdue", _("Overdue")
-        REQUESTER_REPLIED = "requester_replied", _("The requester wrote back")
+    Kind = NotificationKind
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     inquiry = models.ForeignKey(Inquiry, on_delete=models.PROTECT, related_name="notifications")
@@ -274,7 +274,9 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
         constraints = [
             models.UniqueConstraint(fields=["recipient", "event"], name="notification_once_per_event"),
-            models.CheckConstraint(condition=models.Q(kind__in=NOTIFICATION_KINDS), name="notification_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=NotificationKind.values), name="notification_kind_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -52,3 +52,12 @@ def notifications_mark_read(*, user: AbstractBaseUser, inquiry_id: int | None = 
     if inquiry_id is not None:
         unread = unread.filter(inquiry_id=inquiry_id)
     return unread.update(read_at=timezone.now())
+
+
+def notification_preference_set(*, user: AbstractBaseUser, by_email: bool) -> NotificationPreference:
+    preference, _created = NotificationPreference.objects.update_or_create(user=user, defaults={"by_email": by_email})
+    return preference
+
+
+def unread_count(user: AbstractBaseUser) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

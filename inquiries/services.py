@@ -208,6 +208,11 @@ def inquiry_attach(*, inquiry: Inquiry, upload: UploadedFile, by: AbstractBaseUs
 # --- Assignment ----------------------------------------------------------------------------
 
 
+def _last_event(inquiry: Inquiry, action: str) -> InquiryEvent:
+    """The event just written for `action` (inside the same transaction)."""
+    return InquiryEvent.objects.filter(inquiry_id=inquiry.pk, action=action).latest("created_at", "id")
+
+
 def _holder(inquiry_id: int) -> AbstractBaseUser | None:
     row = Inquiry.objects.select_related("assignee").only("assignee").get(pk=inquiry_id)
     return row.assignee
@@ -228,8 +233,8 @@ def _give(*, inquiry: Inquiry, locked: Inquiry, to_user: AbstractBaseUser, by, d
             data=data,
         )
         inquiry.assignee = to_user
-    event = InquiryEvent.objects.filter(inquiry_id=inquiry.pk, action="inquiry.assigned").latest("created_at", "id")
-    notify(users=[to_user], event=event, kind=Notification.Kind.ASSIGNED)  # nobody is told of their own take
+    # Nobody is told of their own take.
+    notify(users=[to_user], event=_last_event(inquiry, "inquiry.assigned"), kind=Notification.Kind.ASSIGNED)
     return inquiry
 
 
@@ -375,14 +380,25 @@ def inquiry_mark_drafting(*, inquiry: Inquiry, by: AbstractBaseUser, data: dict)
 
 
 def inquiry_follow_reply(
-    *, inquiry: Inquiry, to: str, by: AbstractBaseUser, action: str, note: str = "", data: dict
+    *,
+    inquiry: Inquiry,
+    to: str,
+    by: AbstractBaseUser,
+    action: str,
+    note: str = "",
+    data: dict,
+    tell: AbstractBaseUser | None = None,
+    notice: str = "",
 ) -> None:
     """Move the inquiry along with its reply (to drafting, in review, ready) when the workflow
-    allows it; else just log."""
-    if inquiry.status != to and can_move(inquiry.status, to):
-        inquiry_transition(inquiry=inquiry, to=to, by=by, action=action, note=note, data=data)
-    else:
-        record_event(inquiry=inquiry, action=action, by=by, note=note, data=data)
+    allows it; else just log. `tell` (the reply's author) gets a notification of kind `notice`."""
+    with transaction.atomic():
+        if inquiry.status != to and can_move(inquiry.status, to):
+            inquiry_transition(inquiry=inquiry, to=to, by=by, action=action, note=note, data=data)
+        else:
+            record_event(inquiry=inquiry, action=action, by=by, note=note, data=data)
+        if tell is not None and notice:
+            notify(users=[tell], event=_last_event(inquiry, action), kind=notice)
 
 
 def inquiry_mark_sent(*, inquiry: Inquiry, by: AbstractBaseUser | None, data: dict) -> None:

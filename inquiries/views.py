@@ -16,7 +16,7 @@ from lib.spreadsheet import cell
 from library.models import Topic
 
 from . import bulk as bulk_actions
-from . import reports, selectors, services
+from . import notifications, reports, selectors, services
 from .filters import InquiryFilter
 from .forms import (
     AssignForm,
@@ -29,7 +29,7 @@ from .forms import (
     StaffInquiryForm,
     TopicsForm,
 )
-from .models import Inquiry, InquiryAttachment, SavedFilter
+from .models import Inquiry, InquiryAttachment, Notification, NotificationPreference, SavedFilter
 from .workflow import ALLOWED_MOVES, CLOSED_STATUSES, IllegalTransition, can_move
 
 staff_required = roles.role_required(*roles.CASE_READERS)
@@ -474,3 +474,46 @@ def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
         response = HttpResponse(reports.rows_xlsx(rows), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="report-{period}.{fmt}"'
     return response
+
+
+# --- Notifications ------------------------------------------------------------------------------
+
+NOTIFICATIONS_SHOWN = 50
+
+
+@staff_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    rows = (
+        Notification.objects.filter(recipient=request.user)
+        .select_related("inquiry", "event__actor")[:NOTIFICATIONS_SHOWN]
+    )
+    preference = NotificationPreference.objects.filter(user=request.user).first()
+    context = {"notifications": rows, "by_email": bool(preference and preference.by_email)}
+    return render(request, "inquiries/notifications.html", context)
+
+
+@staff_required
+@require_POST
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open the inquiry a notification is about; its notifications for this person are then read."""
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notifications.notifications_mark_read(user=request.user, inquiry_id=notification.inquiry_id)
+    return redirect(notification.inquiry)
+
+
+@staff_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    count = notifications.notifications_mark_read(user=request.user)
+    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} read.")
+    return redirect("inquiries:notifications")
+
+
+@staff_required
+@require_POST
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    by_email = request.POST.get("by_email") == "on"
+    notifications.notification_preference_set(user=request.user, by_email=by_email)
+    messages.success(request, "Notifications by email are on." if by_email else "Notifications by email are off.")
+    return redirect("inquiries:notifications")

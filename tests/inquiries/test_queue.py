@@ -11,7 +11,7 @@ from tests.conftest import make_inquiry, make_requester
 
 pytestmark = pytest.mark.django_db
 S = Inquiry.Status
-QUEUE_QUERIES = 9  # session, user, roles, assignee choices, count, page, topics, saved filters, nav counts
+QUEUE_QUERIES = 10  # session, user, roles, assignee choices, count, page, topics, saved filters, nav counts, unread
 
 
 def refs(response):

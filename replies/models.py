@@ -110,6 +110,10 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+# Sent or on its way: a reply has at most one such delivery per method.
+LIVE_DELIVERY_STATUSES = [DeliveryStatus.QUEUED, DeliveryStatus.SENDING, DeliveryStatus.SENT]
+
+
 class Delivery(models.Model):
     """One sending of a reply: what exactly went out, to whom, when and how (the outbox)."""
 
@@ -140,11 +144,12 @@ class Delivery(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "deliveries"
         constraints = [
-            # A reply goes out once: a double click or two workers cannot queue it twice.
+            # A reply goes out once by each method (an email, and a printed letter if wanted too):
+            # a double click or two workers cannot queue it twice.
             models.UniqueConstraint(
-                fields=["reply"],
-                condition=models.Q(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING, DeliveryStatus.SENT]),
-                name="one_live_delivery_per_reply",
+                fields=["reply", "method"],
+                condition=models.Q(status__in=LIVE_DELIVERY_STATUSES),
+                name="one_live_delivery_per_reply_and_method",
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=DeliveryStatus.values), name="delivery_status_valid"

@@ -46,11 +46,14 @@ SENTENCES = {
     "reply.ready": gettext_lazy("{actor} marked the reply ready to send."),
     "reply.reopened": gettext_lazy("{actor} reopened the reply for changes."),
     "reply.sending": gettext_lazy("The reply is on its way."),
-    "reply.sent": gettext_lazy("The reply was sent."),
+    "reply.sent": gettext_lazy("The reply was sent {method}."),
+    "reply.sent.pdf": gettext_lazy("The reply was sent {method}; the PDF that went out has SHA-256 {pdf_sha256}."),
     "delivery.queued": gettext_lazy("{actor} sent the reply ({method})."),
     "delivery.failed": gettext_lazy("Sending the reply failed (attempt {attempt})."),
     "delivery.retried": gettext_lazy("Sending the reply is tried again."),
-    "delivery.downloaded": gettext_lazy("{actor} downloaded the archived copy of what was sent."),
+    "delivery.downloaded": gettext_lazy(
+        "{actor} downloaded the archived copy of what was sent ({kind}, SHA-256 {sha256})."
+    ),
 }
 METHODS = {"email": gettext_lazy("by email"), "letter": gettext_lazy("as a printed letter")}
 NOBODY = gettext_lazy("nobody")
@@ -76,6 +79,8 @@ def _key(event: InquiryEvent) -> str:
         return "inquiry.taken" if data.get("taken") else "inquiry.reassigned" if data.get("previous") else event.action
     if event.action == "inquiry.closed_no_reply" and data.get("duplicate_of"):
         return "inquiry.closed_duplicate"
+    if event.action == "reply.sent" and data.get("pdf_sha256"):
+        return "reply.sent.pdf"
     if event.action not in SENTENCES and event.from_status and event.to_status:
         return "inquiry.moved"
     return event.action

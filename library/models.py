@@ -140,6 +140,8 @@ class StandardText(models.Model):
         CLOSING = "closing", "Closing"
         SIGNATURE = "signature", "Signature"
         DISCLAIMER = "disclaimer", "Disclaimer"
+        # Not part of the frame: a paragraph written again and again, inserted while editing a block.
+        PARAGRAPH = "paragraph", "Text module (paragraph)"
 
     class Language(models.TextChoices):
         ENGLISH = "en", "English"
@@ -150,6 +152,11 @@ class StandardText(models.Model):
     name = models.CharField(max_length=200, help_text="How editors tell this text from the others.")
     body = models.TextField(help_text="Markdown with placeholders such as {requester_name}.")
     is_default = models.BooleanField(default=False)
+    shortcut = models.SlugField(
+        max_length=40,
+        blank=True,
+        help_text="Type ::shortcut while editing a block to insert this text there (text modules).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -158,6 +165,9 @@ class StandardText(models.Model):
     class Meta:
         ordering = ["kind", "language", "name"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["language", "shortcut"], condition=~models.Q(shortcut=""), name="standard_text_shortcut_unique"
+            ),
             models.UniqueConstraint(
                 fields=["kind", "language"],
                 condition=models.Q(is_default=True),

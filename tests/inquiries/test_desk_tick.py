@@ -9,11 +9,12 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.utils import translation
 
 from inquiries.deadlines import desk_tick, inquiry_requester_replied
 from inquiries.models import Inquiry, Notification, NotificationPreference
 from inquiries.services import inquiry_wait
-from inquiries.timeline import event_sentence
+from inquiries.timeline import event_sentence as sentence_in
 from tests.conftest import make_inquiry, make_requester
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,11 @@ def rules(settings):
     settings.INQUIRY_WAITING_REMINDER_DAYS = 3
     settings.INQUIRY_WAITING_CLOSE_DAYS = 10
     return settings
+
+
+def event_sentence(event) -> str:
+    with translation.override("en"):
+        return sentence_in(event)
 
 
 def tick(capture, when: dt.datetime):

@@ -1,4 +1,5 @@
-"""Deadlines that act: the periodic tick (`manage.py desk_tick`) and the requester's answer.
+"""Deadlines that act: the periodic tick (`manage.py desk_tick`). The clock's pause and resume
+are in inquiries.workflow (waiting on the requester) and services.inquiry_requester_replied.
 
 Every step claims its inquiry with a conditional UPDATE before it writes the timeline, so the
 tick may run as often as cron likes, from several machines at once: each warning, escalation,
@@ -10,12 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import Inquiry, InquiryEvent, Notification
+from .models import Inquiry, Notification
 from .notifications import notify, supervisors
 from .selectors import due_soon_q, overdue_q
 from .tasks import send_waiting_reminder
@@ -111,33 +111,3 @@ def desk_tick(*, now: dt.datetime | None = None) -> TickResult:
     ).filter(requester__anonymised_at__isnull=True)
     result.reminded = sum(_remind(inquiry, now) for inquiry in to_remind)
     return result
-
-
-def inquiry_requester_replied(
-    *, inquiry: Inquiry, by: AbstractBaseUser | None = None, note: str = "", data: dict | None = None
-) -> Inquiry:
-    """The requester answered (by email, phone or letter). A waiting inquiry resumes where it was
-    before we asked, its due date moved on by the business days spent waiting; the assignee is
-    told. On an inquiry that is not waiting the answer is only noted and told."""
-    with transaction.atomic():
-        locked = Inquiry.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=inquiry.pk)
-        event = record_event(inquiry=locked, action="inquiry.requester_replied", by=by, note=note, data=data)
-        if locked.status == S.WAITING:
-            inquiry_transition(inquiry=inquiry, to=_resume_to(locked), by=by, action="inquiry.resumed_work")
-        if locked.assignee is not None:
-            notify(users=[locked.assignee], event=event, kind=Notification.Kind.REQUESTER_REPLIED)
-    return inquiry
-
-
-def _resume_to(inquiry: Inquiry) -> str:
-    """The status the inquiry had when it started waiting (the latest move into waiting)."""
-    before = (
-        InquiryEvent.objects.filter(inquiry=inquiry, to_status=S.WAITING)
-        .order_by("-created_at", "-id")
-        .values_list("from_status", flat=True)
-        .first()
-    )
-    if before in (S.ASSIGNED, S.DRAFTING) and inquiry.assignee_id:
-        return before
-    return S.ASSIGNED if inquiry.assignee_id else S.NEW
-

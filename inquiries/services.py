@@ -118,20 +118,16 @@ def inquiry_set_topics(*, inquiry: Inquiry, topics: Iterable, by: AbstractBaseUs
 
 
 def requester_for(*, name: str, email: str, **contact: Any) -> Requester:
-    """The requester with this email (their details refreshed), or a new one."""
+    """The requester with this email, unchanged, or a new one.
+
+    Anyone can type (or send from) anyone's address, so what arrives never overwrites a
+    stored requester."""
     email = email.strip().lower()
     requester = None
     if email:
         requester = Requester.objects.filter(email=email, anonymised_at__isnull=True).order_by("-created_at").first()
     if requester is None:
-        return Requester.objects.create(name=name.strip(), email=email, **contact)
-    requester.name = name.strip()
-    changed = ["name"]
-    for field, value in contact.items():
-        if value not in ("", None):
-            setattr(requester, field, value)
-            changed.append(field)
-    requester.save(update_fields=changed)
+        requester = Requester.objects.create(name=name.strip(), email=email, **contact)
     return requester
 
 
@@ -285,6 +281,35 @@ def inquiry_release(*, inquiry: Inquiry, by: AbstractBaseUser, note: str = "") -
 def inquiry_wait(*, inquiry: Inquiry, by: AbstractBaseUser, note: str = "") -> Inquiry:
     """We asked the requester something and wait for the answer."""
     return inquiry_transition(inquiry=inquiry, to=S.WAITING, by=by, note=note, action="inquiry.waiting")
+
+
+def inquiry_requester_replied(
+    *, inquiry: Inquiry, by: AbstractBaseUser | None = None, note: str = "", data: dict | None = None
+) -> Inquiry:
+    """The requester answered (by email, phone or letter): the answer joins the timeline and the
+    assignee is told. A waiting inquiry resumes where it was before we asked (or goes to the
+    unassigned pile), its due date moved on by the business days spent waiting (the paused clock)."""
+    with transaction.atomic():
+        locked = Inquiry.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=inquiry.pk)
+        event = record_event(inquiry=locked, action="inquiry.requester_replied", by=by, note=note, data=data)
+        if locked.status == S.WAITING:
+            inquiry_transition(inquiry=inquiry, to=_resume_to(locked), by=by, action="inquiry.resumed_work")
+        if locked.assignee is not None:
+            notify(users=[locked.assignee], event=event, kind=Notification.Kind.REQUESTER_REPLIED)
+    return inquiry
+
+
+def _resume_to(inquiry: Inquiry) -> str:
+    """The status the inquiry had when it started waiting (the latest move into waiting)."""
+    before = (
+        InquiryEvent.objects.filter(inquiry=inquiry, to_status=S.WAITING)
+        .order_by("-created_at", "-id")
+        .values_list("from_status", flat=True)
+        .first()
+    )
+    if before in (S.ASSIGNED, S.DRAFTING) and inquiry.assignee_id:
+        return before
+    return S.ASSIGNED if inquiry.assignee_id else S.NEW
 
 
 def inquiry_close_without_reply(

@@ -50,6 +50,8 @@ SENTENCES = {
     "reply.sent.pdf": gettext_lazy("The reply was sent {method}; the PDF that went out has SHA-256 {pdf_sha256}."),
     "delivery.queued": gettext_lazy("{actor} sent the reply ({method})."),
     "delivery.failed": gettext_lazy("Sending the reply failed (attempt {attempt})."),
+    "delivery.bounced": gettext_lazy("The requester's mail system reported the reply undeliverable."),
+    "inquiry.attachments_refused": gettext_lazy("Attachments of the email were not kept: {refused}."),
     "delivery.retried": gettext_lazy("Sending the reply is tried again."),
     "delivery.downloaded": gettext_lazy(
         "{actor} downloaded the archived copy of what was sent ({kind}, SHA-256 {sha256})."
@@ -96,6 +98,7 @@ def _fields(event: InquiryEvent) -> dict:
         channel=_label(Inquiry.Channel, data.get("channel", "")),
         reason=_label(Inquiry.CloseReason, data.get("reason", "")),
         method=str(METHODS.get(data.get("method"), data.get("method", ""))),
+        refused=_names(data.get("refused")),
         before=_names(data.get("before")),
         after=_names(data.get("after")),
     )

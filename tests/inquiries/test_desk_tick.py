@@ -11,9 +11,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import translation
 
-from inquiries.deadlines import desk_tick, inquiry_requester_replied
+from inquiries.deadlines import desk_tick
 from inquiries.models import Inquiry, Notification, NotificationPreference
-from inquiries.services import inquiry_wait
+from inquiries.services import inquiry_requester_replied, inquiry_wait
 from inquiries.timeline import event_sentence as sentence_in
 from tests.conftest import make_inquiry, make_requester
 

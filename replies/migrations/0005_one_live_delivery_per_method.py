@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('replies', '0003_delivery_queue_times'),
+        ('replies', '0004_delivery_bounced'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

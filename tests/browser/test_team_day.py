@@ -70,7 +70,8 @@ def edit_first_section(desk, reply: Reply, *, text: str = "", module: str = "") 
     if text:
         page.keyboard.type(text)
     page.click("#block-edit-form button[type=submit]:text-is('Save')")
-    page.wait_for_selector("#composer")
+    # Saved: the composer replaces the edit form (both pages have #composer, so wait for the form to go).
+    page.wait_for_selector(f"#edit-body-{block.pk}", state="detached")
 
 
 def review(reviewer, reply: Reply, action: str, comment: str = "") -> None:

@@ -237,7 +237,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context["desk_counts"] = context["summary"]  # the navigation bar's counts, without counting twice
     if roles.has_role(request.user, roles.SUPERVISOR):
         context["workload"] = selectors.workload(services.specialists(), timezone.localdate())
-    context["views"] = [(name, label, context["summary"][name]) for name, label in selectors.PERSONAL_VIEWS.items()]
+    reviewer = roles.has_role(request.user, roles.REVIEWER)
+    context["views"] = [
+        (name, label, context["summary"][name])
+        for name, label in selectors.PERSONAL_VIEWS.items()
+        if name != "review" or reviewer
+    ]
     return render(request, "inquiries/dashboard.html", context)
 
 

@@ -91,3 +91,8 @@ def test_it_lists_awaiting_review_on_a_reviewers_dashboard(login, rita, desk):
     response = login(rita).get("/desk/")
     assert [inquiry.reference for inquiry in response.context["review"]] == [desk["in_review"].reference]
     assert b'id="review-heading"' in response.content
+
+
+def test_it_shows_the_review_card_to_reviewers_only(login, alice, rita, desk):
+    assert 'id="count-review"' not in login(alice).get("/desk/").content.decode()
+    assert 'id="count-review">1<' in login(rita).get("/desk/").content.decode()

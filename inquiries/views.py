@@ -25,6 +25,7 @@ from .forms import (
     MoveForm,
     NoteForm,
     ReportForm,
+    ResearchForm,
     SavedFilterForm,
     StaffInquiryForm,
     TopicsForm,
@@ -170,6 +171,19 @@ def note(request: HttpRequest, pk: int) -> HttpResponse:
         services.inquiry_note(inquiry=inquiry, by=request.user, note=form.cleaned_data["note"])
     else:
         messages.error(request, "A note cannot be empty.")
+    return _back(inquiry)
+
+
+@staff_required
+@require_POST
+def research(request: HttpRequest, pk: int) -> HttpResponse:
+    """Flag the library's gap for a supervisor, or clear the flag once the library has the topic."""
+    inquiry = selectors.get_inquiry(request.user, pk, act=True)
+    form = ResearchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say whether research is needed or done.")
+        return _back(inquiry)
+    services.inquiry_flag_research(inquiry=inquiry, by=request.user, **form.cleaned_data)
     return _back(inquiry)
 
 

@@ -78,6 +78,9 @@ class ReplyBlock(models.Model):
     heading = models.CharField(max_length=500, blank=True)
     body = models.TextField(blank=True, help_text="Markdown. Cite references as [@key].")
     last_updated = models.DateField(null=True, blank=True)
+    # The language of the copied section or standard text; blank for a custom paragraph, which
+    # the specialist writes in the letter's language.
+    language = models.CharField(max_length=8, blank=True)
     locally_edited = models.BooleanField(default=False)
 
     class Meta:
@@ -95,7 +98,12 @@ class ReplyBlock(models.Model):
     @property
     def is_stale(self) -> bool:
         """A copied section older than the library's stale threshold."""
-        return self.kind == self.Kind.SECTION and self.last_updated is not None and is_stale(self.last_updated)
+        return self.kind == self.Kind.SECTION and is_stale(self.last_updated)
+
+    @property
+    def date_unknown(self) -> bool:
+        """A copied section whose content nobody has dated: the letter prints no "Last updated"."""
+        return self.kind == self.Kind.SECTION and self.last_updated is None
 
 
 class DeliveryMethod(models.TextChoices):
@@ -207,3 +215,24 @@ class BulkExport(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+
+class AnsweredLetter(models.Model):
+    """What a sent letter answered and with which sections: the desk's memory ("Answered before").
+
+    Written when the letter goes out (replies.answered.letter_remember); read to find the
+    letters sent for similar questions and the sections specialists chose for them.
+    """
+
+    reply = models.OneToOneField(Reply, on_delete=models.CASCADE, related_name="answered")
+    question = models.TextField()
+    topics = models.ManyToManyField("library.Topic", blank=True, related_name="+")
+    sections = models.ManyToManyField("library.Section", blank=True, related_name="+")
+    vector = models.BinaryField(help_text="The question's embedding (WordLlama, float16), for similarity.")
+    sent_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Letter of reply {self.reply_id}, sent {self.sent_at:%Y-%m-%d}"

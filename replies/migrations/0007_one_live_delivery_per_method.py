@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('replies', '0004_delivery_bounced'),
+        ('replies', '0006_block_language_and_unknown_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -24,7 +24,7 @@ def start_waiting_clocks(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inquiries', '0007_saved_filters'),
+        ('inquiries', '0008_saved_filters'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -142,9 +142,9 @@ class SectionAdmin(SimpleHistoryAdmin):
 
 @admin.register(StandardText)
 class StandardTextAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "language", "is_default"]
+    list_display = ["name", "kind", "language", "is_default", "shortcut"]
     list_filter = ["kind", "language", "is_default"]
-    search_fields = ["name", "body"]
+    search_fields = ["name", "body", "shortcut"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs.setdefault("help_texts", {"body": PLACEHOLDER_HELP})

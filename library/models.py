@@ -181,6 +181,8 @@ class StandardText(models.Model):
         NO_INFORMATION = "no_information", "No information yet"
         REFERRAL = "referral", "Referral"
         NOT_MEDICAL_ADVICE = "not_medical_advice", "Not medical advice"
+        # Any other paragraph written again and again, inserted while editing a block (a text module).
+        PARAGRAPH = "paragraph", "Text module (paragraph)"
 
     class Language(models.TextChoices):
         ENGLISH = "en", "English"
@@ -196,6 +198,11 @@ class StandardText(models.Model):
         help_text="Markdown with placeholders such as {requester_name}.", validators=[validate_markdown]
     )
     is_default = models.BooleanField(default=False)
+    shortcut = models.SlugField(
+        max_length=40,
+        blank=True,
+        help_text="Type ::shortcut while editing a block to insert this text there (text modules).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -204,6 +211,9 @@ class StandardText(models.Model):
     class Meta:
         ordering = ["kind", "language", "name"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["language", "shortcut"], condition=~models.Q(shortcut=""), name="standard_text_shortcut_unique"
+            ),
             models.UniqueConstraint(
                 fields=["kind", "language"],
                 condition=models.Q(is_default=True),

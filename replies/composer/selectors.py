@@ -6,14 +6,18 @@ from datetime import date, datetime
 
 from django.db.models import F, OuterRef, Q, Subquery
 from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from library.markdown_text import escape_markdown
 from library.models import Section, StandardText, Topic
+from library.placeholders import fill_placeholders
 from library.search import search_sections, search_topics
 from library.suggest import suggest
 
 from ..answered import LEARNED_FROM, SHOWN, Similar, chosen_sections, letters_using, similar_letters
+from ..letter.assembly import placeholder_values
 from ..models import Reply, ReplyBlock
 
 SUGGESTED = 8  # suggestions shown
@@ -246,3 +250,29 @@ def library_side(reply: Reply, *, query: str = "", topic_id: int | None = None) 
     if not side.topics:
         side.topics = inquiry_topics
     return side
+
+
+@dataclass(frozen=True)
+class TextModule:
+    """A standard paragraph to insert while editing a block, its placeholders already filled."""
+
+    shortcut: str
+    name: str
+    body: str
+
+
+def _as_text(value: str) -> str:
+    # Brackets as character references too: "[@key]" or "[x](url)" in a name stays text.
+    return escape_markdown(value, start_of_line=False).replace("[", "&#91;").replace("]", "&#93;")
+
+
+def text_modules(reply: Reply) -> list[TextModule]:
+    """The text modules in the reply's language (standard texts with a shortcut). The requester's
+    name, the topic and the reference are put in as Markdown-escaped text, so a name can never
+    become a link, markup or a citation when the block is rendered."""
+    texts = StandardText.objects.filter(language=reply.language).exclude(shortcut="").order_by("shortcut")
+    topics = list(reply.inquiry.topics.all()[:1])
+    values = {name: _as_text(value) for name, value in placeholder_values(reply, topics, timezone.localdate()).items()}
+    return [
+        TextModule(text.shortcut, text.name, fill_placeholders(text.body, values, reply.language)) for text in texts
+    ]

@@ -42,6 +42,14 @@ DEMO_STANDARD_TEXTS = [
     ("disclaimer", "es", "Aviso legal", "Consulte nuestro aviso legal."),
 ]
 
+# Text modules: paragraphs inserted while editing a block (::counselor then Tab).
+DEMO_TEXT_MODULES = [
+    ("en", "counselor", "Genetic counselor",
+     "A genetic counselor can help you understand how {topic} is inherited and what it means for your family."),
+    ("es", "consejero", "Asesor genético",
+     "Un asesor genético puede ayudarle a entender cómo se hereda {topic} y qué significa para su familia."),
+]
+
 # (name, email, question, what happens to it)
 DEMO_INQUIRIES = [
     ("Maria Lopez", "maria.lopez@example.org", "What causes scleromyxedema and how is it treated?", "drafting"),
@@ -87,6 +95,11 @@ class Command(BaseCommand):
             has_default = StandardText.objects.filter(kind=kind, language=language, is_default=True).exists()
             StandardText.objects.get_or_create(
                 kind=kind, language=language, name=name, defaults={"body": body, "is_default": not has_default}
+            )
+        for language, shortcut, name, body in DEMO_TEXT_MODULES:
+            StandardText.objects.get_or_create(
+                language=language, shortcut=shortcut,
+                defaults={"kind": StandardText.Kind.PARAGRAPH, "name": name, "body": body},
             )
 
     @transaction.atomic

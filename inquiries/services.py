@@ -137,6 +137,7 @@ def inquiry_create(
     by: AbstractBaseUser | None = None,
     phone: str = "",
     country: str = "",
+    postal_address: str = "",
     role: str = Requester.Role.OTHER,
     language: str = "en",
     consent_to_keep: bool = False,
@@ -154,6 +155,7 @@ def inquiry_create(
             email=email,
             phone=phone,
             country=country,
+            postal_address=postal_address,
             role=role,
             language=language,
             consent_to_keep=consent_to_keep,
@@ -348,7 +350,9 @@ def requesters_purge(*, closed_before: dt.date, by: AbstractBaseUser | None = No
         ids = [r.pk for r in requesters]
         if not ids:
             return 0
-        Requester.objects.filter(pk__in=ids).update(name=PURGED_NAME, email="", phone="", country="", anonymised_at=now)
+        Requester.objects.filter(pk__in=ids).update(
+            name=PURGED_NAME, email="", phone="", country="", postal_address="", anonymised_at=now
+        )
         attachments = InquiryAttachment.objects.filter(inquiry__requester_id__in=ids)
         files = [a.file.name for a in attachments if a.file]
         attachments.update(file="", original_name=PURGED_NAME)

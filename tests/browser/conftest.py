@@ -17,14 +17,8 @@ from tests.conftest import EXAMPLE_LETTER
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 EXAMPLE = EXAMPLE_LETTER
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
@@ -33,15 +27,13 @@ AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 
 def require_chromium() -> None:
     if not CHROMIUM.exists():
-        pytest.skip(
-            f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True
-        )
+        pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)",
+                    allow_module_level=True)
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        pytest.skip(
-            "browser tests need Playwright for Python (pip install -r requirements.txt)", allow_module_level=True
-        )
+        pytest.skip("browser tests need Playwright for Python (pip install -r requirements.txt)",
+                    allow_module_level=True)
 
 
 @pytest.fixture
@@ -79,9 +71,8 @@ class Session:
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         # An alert() from a page means typed text ran as script: record it (tests assert none).
         self.dialogs: list[str] = []
-        self.page.on(
-            "dialog", lambda dialog: (self.dialogs.append(f"{dialog.type}: {dialog.message}"), dialog.dismiss())
-        )
+        self.page.on("dialog", lambda dialog: (self.dialogs.append(f"{dialog.type}: {dialog.message}"),
+                                                dialog.dismiss()))
 
     def screenshot(self, step: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -109,14 +100,9 @@ class Session:
             context,
         )
         return [
-            {
-                "id": v["id"],
-                "impact": v["impact"],
-                "help": v["help"],
-                "nodes": [node["target"] for node in v["nodes"]][:5],
-            }
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
+            {"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [node["target"] for node in v["nodes"]][:5]}
+            for v in result["violations"] if v["impact"] in ("serious", "critical")
         ]
 
     def close(self) -> None:

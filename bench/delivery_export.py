@@ -55,7 +55,7 @@ from replies.letter import assemble_letter  # noqa: E402
 from replies.models import Reply, ReplyBlock  # noqa: E402
 from replies.services import reply_start  # noqa: E402
 
-EXAMPLE = ROOT.parent / "shared/examples/gard-scleromyxedema.txt"
+EXAMPLE = ROOT / "library/demo/gard-scleromyxedema.txt"
 
 
 def rss_mib() -> float:

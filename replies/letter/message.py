@@ -10,8 +10,8 @@ from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
-from .letter import Letter
-from .models import Reply
+from ..models import Reply
+from .assembly import Letter
 from .pdf import letter_document, letter_pdf
 from .render import letter_text
 

@@ -8,11 +8,12 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.safestring import SafeString
 
+from inquiries.models import Requester
 from lib.markup import citation_keys, html_to_text, render_markdown
-from library.models import Reference, StandardText, Topic
+from library.models import Letterhead, Reference, StandardText, Topic
 from library.placeholders import fill_placeholders
 
 from ..models import Reply, ReplyBlock
@@ -24,6 +25,39 @@ TAIL_KINDS = (K.CLOSING, K.SIGNATURE, K.DISCLAIMER)  # and below it
 
 LAST_UPDATED_LABEL = {"en": "Last updated", "es": "Última actualización"}
 REFERENCES_LABEL = {"en": "References", "es": "Referencias"}
+RE_LABEL = {"en": "Re:", "es": "Ref.:"}
+PAGE_LABELS = {"en": ("Page", "of"), "es": ("Página", "de")}  # "Page 2 of 3"
+DATE_FORMAT = {"en": "F j, Y", "es": r"j \d\e F \d\e Y"}  # March 4, 2026; 4 de marzo de 2026
+
+
+@dataclass(frozen=True)
+class LetterCenter:
+    """The center's letterhead as a letter shows it (library.Letterhead, set in the admin)."""
+
+    name: str = Letterhead.DEFAULT_NAME
+    address_lines: tuple[str, ...] = ()
+    telephone: str = ""
+    web_address: str = ""
+    logo_url: str = ""  # a data: URL, so that the PDF needs to fetch nothing
+
+    @classmethod
+    def of(cls, letterhead: Letterhead) -> "LetterCenter":
+        return cls(
+            name=letterhead.name,
+            address_lines=tuple(letterhead.address_lines),
+            telephone=letterhead.telephone,
+            web_address=letterhead.web_address,
+            logo_url=letterhead.logo_data_url,
+        )
+
+    @property
+    def web_display(self) -> str:
+        return self.web_address.split("://", 1)[-1].rstrip("/")
+
+    @property
+    def return_address(self) -> str:
+        """The sender's line above the recipient in the envelope's window."""
+        return " · ".join([self.name, *self.address_lines])
 
 
 @dataclass(frozen=True)
@@ -61,6 +95,8 @@ class Letter:
     body: tuple[LetterBlock, ...] = ()
     references: tuple[LetterReference, ...] = ()
     unknown_keys: tuple[str, ...] = ()
+    center: LetterCenter = LetterCenter()
+    recipient: tuple[str, ...] = ()  # name and postal address lines; () when there is no address
 
     @property
     def letterhead(self) -> LetterBlock | None:
@@ -89,6 +125,23 @@ class Letter:
     @property
     def references_label(self) -> str:
         return REFERENCES_LABEL.get(self.language, REFERENCES_LABEL["en"])
+
+    @property
+    def date_display(self) -> str:
+        with translation.override(self.language):
+            return dateformat.format(self.date, DATE_FORMAT.get(self.language, DATE_FORMAT["en"]))
+
+    @property
+    def re_label(self) -> str:
+        return RE_LABEL.get(self.language, RE_LABEL["en"])
+
+    @property
+    def page_label(self) -> str:
+        return PAGE_LABELS.get(self.language, PAGE_LABELS["en"])[0]
+
+    @property
+    def of_label(self) -> str:
+        return PAGE_LABELS.get(self.language, PAGE_LABELS["en"])[1]
 
     @property
     def is_sendable(self) -> bool:
@@ -138,6 +191,13 @@ def placeholder_values(reply: Reply, topics: list[Topic], today: date) -> dict[s
     }
 
 
+def recipient_lines(requester: Requester | None) -> tuple[str, ...]:
+    """Name and postal address for the envelope's window; () without an address (or once purged)."""
+    if requester is None or requester.anonymised_at or not requester.postal_address.strip():
+        return ()
+    return (requester.name, *(line.strip() for line in requester.postal_address.splitlines() if line.strip()))
+
+
 def assemble_letter(reply: Reply, *, today: date | None = None) -> Letter:
     """Reply → Letter. Reads the reply's blocks and the references they cite; writes nothing."""
     today = today or timezone.localdate()
@@ -181,4 +241,6 @@ def assemble_letter(reply: Reply, *, today: date | None = None) -> Letter:
             LetterReference(number=n, key=k, text=found[k].text, url=found[k].url) for k, n in numbers.items()
         ),
         unknown_keys=tuple(k for k in keys if k not in found),
+        center=LetterCenter.of(Letterhead.current()),
+        recipient=recipient_lines(reply.inquiry.requester),
     )

@@ -141,7 +141,8 @@ def test_it_sets_lines_of_65_to_80_characters(alice):
 def test_it_never_breaks_a_citation_group(alice):
     reply = example_reply(alice)
     # Sentences of varied length, so that line ends fall everywhere, also inside "[1][2]".
-    body = " ".join(f"Sentence {n} says{'o' * (n % 7)} something.[@rongioletti2015][@koronowska2013]" for n in range(80))
+    cites = "[@rongioletti2015][@koronowska2013]"
+    body = " ".join(f"Sentence {n} says{'o' * (n % 7)} something.{cites}" for n in range(80))
     block = ReplyBlock.objects.filter(reply=reply, kind=ReplyBlock.Kind.SECTION).first()
     ReplyBlock.objects.filter(pk=block.pk).update(body=body)
     text = "\n".join(pages_text(export_reply(reply, "pdf")))
@@ -153,7 +154,9 @@ def test_it_hyphenates_running_text_by_the_letters_language(alice):
     words = "Inmunoglobulina intravenosa plasmaféresis dermatológica enfermedades extraordinariamente"
     reply = postal_reply(alice, "es")
     block = ReplyBlock.objects.filter(reply=reply, kind=ReplyBlock.Kind.SECTION).first()
-    ReplyBlock.objects.filter(pk=block.pk).update(body=" ".join([words] * 12), heading="Tratamiento extraordinariamente")
+    ReplyBlock.objects.filter(pk=block.pk).update(
+        body=" ".join([words] * 12), heading="Tratamiento extraordinariamente"
+    )
     html = letter_document(assemble_letter(reply), postal=False)
     assert '<html lang="es">' in html and '<article class="letter" lang="es">' in html
     lines = "\n".join(pages_text(html_to_pdf(html))).splitlines()

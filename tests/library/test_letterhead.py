@@ -79,7 +79,11 @@ def test_it_allows_one_letterhead_only(admin_client):
     assert Letterhead.objects.count() == 1
 
 
-def test_it_keeps_the_letterhead_from_other_staff(lee, login):
-    lee.is_staff = True
+def test_it_lets_library_editors_keep_the_letterhead(lee, charlie, login):
+    lee.is_staff = charlie.is_staff = True
     lee.save(update_fields=["is_staff"])
-    assert login(lee).get("/admin/library/letterhead/add/").status_code == 403
+    charlie.save(update_fields=["is_staff"])
+    assert login(charlie).get("/admin/library/letterhead/add/").status_code == 403
+    response = login(lee).post("/admin/library/letterhead/add/", form())
+    assert response.status_code == 302
+    assert Letterhead.current().telephone == "1-888-205-2311"

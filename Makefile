@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test setup syslibs browser migrate seed lint check-migrations pytest clean
+.PHONY: run test setup syslibs browser mailserver migrate seed lint check-migrations pytest clean
 
 run: setup migrate seed
 	@echo "Reply Desk on http://$(HOST)/  (Ctrl-C to stop)"
@@ -13,7 +13,7 @@ run: setup migrate seed
 
 test: setup browser lint check-migrations pytest
 
-setup: $(STAMP) syslibs var node_modules/.installed
+setup: $(STAMP) syslibs mailserver var node_modules/.installed
 
 var:
 	mkdir -p var
@@ -48,6 +48,17 @@ browser:
 	    $(APT_INSTALL) $(BROWSER) >/dev/null || echo "Could not install $(BROWSER): browser tests will be skipped"; \
 	else \
 	    echo "The browser tests need Debian's $(BROWSER) (apt-get install $(BROWSER)); without it they are skipped"; \
+	fi
+
+# Dovecot's IMAP server for the fetch_mail tests (each test run starts its own on loopback, with its
+# own configuration in a temporary folder); optional: without it those tests are skipped.
+mailserver:
+	@if command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing the IMAP server for the fetch_mail tests: dovecot-imapd"; \
+	    $(APT_INSTALL) dovecot-imapd >/dev/null; \
+	else \
+	    echo "dovecot-imapd not installed: the fetch_mail tests will be skipped"; \
 	fi
 
 # axe-core for the accessibility checks in the browser tests (npm registry; optional).

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inquiries', '0005_unfinished'),
+        ('inquiries', '0006_incoming_message'),
     ]
 
     operations = [

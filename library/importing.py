@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from library.gard_list import gard_names
 from library.gard_text import NUMBER_CITATION_RE, Page
 from library.kinds import kind_of_heading
 from library.medquad import Document
@@ -152,14 +153,15 @@ def merge_unique(current: list, new: list) -> list:
 def import_document(doc: Document) -> Counts:
     counts = Counts()
     topic = Topic.objects.filter(gard_id=doc.gard_id).first()
+    # GARD's own names for the disease too, so that questions using them find it.
+    names = [doc.name, *doc.synonyms, *gard_names(doc.gard_id)]
     if topic is None:
         topic = Topic.objects.create(name=doc.name, gard_id=doc.gard_id,
-                                     synonyms=merge_unique([], [s for s in doc.synonyms if s != doc.name]),
+                                     synonyms=merge_unique([], [s for s in names if s != doc.name]),
                                      umls_cuis=merge_unique([], doc.umls_cuis))
         counts.topics += 1
     else:
         # Known under another name already: this document's name becomes a synonym.
-        names = [doc.name, *doc.synonyms]
         wanted = {"synonyms": merge_unique(topic.synonyms, [s for s in names if s != topic.name]),
                   "umls_cuis": merge_unique(topic.umls_cuis, doc.umls_cuis)}
         changed = assign_changed(topic, wanted)

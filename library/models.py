@@ -1,4 +1,5 @@
 import base64
+import hashlib
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -65,6 +66,7 @@ class Reference(models.Model):
 class SectionKind(models.TextChoices):
     # The order of the members is the canonical order of sections in a letter.
     OVERVIEW = "overview", "Overview"
+    FREQUENCY = "frequency", "Frequency"
     SYMPTOMS = "symptoms", "Signs and symptoms"
     CAUSE = "cause", "Cause"
     INHERITANCE = "inheritance", "Inheritance"
@@ -175,6 +177,40 @@ class StandardText(models.Model):
             validate_placeholders(self.body)
         except ValidationError as error:
             raise ValidationError({"body": error}) from None
+
+
+def question_key(question: str) -> str:
+    """The same question however it is spaced or capitalised."""
+    return hashlib.sha256(" ".join((question or "").lower().split()).encode()).hexdigest()
+
+
+class KindCorrection(models.Model):
+    """A specialist's correction of the kinds suggested for a question: it asks for this kind, or not.
+
+    Used at once by the suggestions for the same question, and later as training data
+    (export_kind_corrections, then library/training/train_kinds.py --corrections).
+    """
+
+    question = models.TextField()
+    question_key = models.CharField(max_length=64, db_index=True, editable=False)
+    kind = models.CharField(max_length=20, choices=SectionKind.choices)
+    asked = models.BooleanField(help_text="True: the question asks for this kind; False: it does not.")
+    suggested = models.JSONField(default=list, blank=True, help_text="The kinds suggested before the correction.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=SectionKind.values), name="kind_correction_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{'asks' if self.asked else 'does not ask'} {self.kind}: {self.question[:80]}"
+
+    def save(self, *args, **kwargs):
+        self.question_key = question_key(self.question)
+        super().save(*args, **kwargs)
 
 
 class Letterhead(models.Model):

@@ -202,3 +202,24 @@ class BulkExport(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+
+class AnsweredLetter(models.Model):
+    """What a sent letter answered and with which sections: the desk's memory ("Answered before").
+
+    Written when the letter goes out (replies.answered.letter_remember); read to find the
+    letters sent for similar questions and the sections specialists chose for them.
+    """
+
+    reply = models.OneToOneField(Reply, on_delete=models.CASCADE, related_name="answered")
+    question = models.TextField()
+    topics = models.ManyToManyField("library.Topic", blank=True, related_name="+")
+    sections = models.ManyToManyField("library.Section", blank=True, related_name="+")
+    vector = models.BinaryField(help_text="The question's embedding (WordLlama, float16), for similarity.")
+    sent_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Letter of reply {self.reply_id}, sent {self.sent_at:%Y-%m-%d}"

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 
 from library.models import Section, StandardText
 
+from ..models import AnsweredLetter
+
 
 class VersionForm(forms.Form):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
@@ -59,6 +61,18 @@ class RefreshForm(VersionForm):
 
 class ReturnForm(VersionForm):
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), strip=True)
+
+
+class StartFromLetterForm(VersionForm):
+    letter = forms.ModelChoiceField(queryset=AnsweredLetter.objects.select_related("reply"),
+                                    error_messages={"invalid_choice": "That letter is not in the archive."})
+
+
+class KindForm(forms.Form):
+    """One click in the suggestion panel: the question asks for this kind, or it does not."""
+
+    kind = forms.ChoiceField(choices=[(k, label) for k, label in Section.Kind.choices if k != Section.Kind.OTHER])
+    asked = forms.TypedChoiceField(choices=[("1", "asks"), ("0", "does not ask")], coerce=lambda value: value == "1")
 
 
 class PreviewForm(forms.Form):

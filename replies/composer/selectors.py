@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import F, OuterRef, Q, Subquery
+from django.template.defaultfilters import pluralize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -12,7 +13,11 @@ from library.models import Section, Topic
 from library.search import search_sections, search_topics
 from library.suggest import suggest
 
+from ..answered import LEARNED_FROM, SHOWN, Similar, chosen_sections, letters_using, similar_letters
 from ..models import Reply, ReplyBlock
+
+SUGGESTED = 8  # suggestions shown
+LEARNED = 0.5  # how far up a section moves per unit of similarity of the letters that chose it
 
 
 @dataclass(frozen=True)
@@ -97,16 +102,64 @@ def stale_block_ids(blocks: list[ReplyBlock]) -> set[int]:
     return {block.pk for block in blocks if block.is_stale}
 
 
+@dataclass(frozen=True)
+class Suggested:
+    """A suggested section and why: the kind asked, the letters that used it, similar ones that chose it."""
+
+    section: Section
+    asked: bool
+    letters: int
+    similar: int
+
+    @property
+    def why(self) -> str:
+        """"asked: cause · used in 12 letters on this topic · chosen for 2 similar questions"."""
+        reasons = [f"asked: {self.section.get_kind_display().lower()}"] if self.asked else []
+        if self.letters:
+            reasons.append(f"used in {self.letters} letter{pluralize(self.letters)} on this topic")
+        if self.similar:
+            reasons.append(f"chosen for {self.similar} similar question{pluralize(self.similar)}")
+        return " · ".join(reasons)
+
+
+@dataclass(frozen=True)
+class AnsweredBefore:
+    """An earlier sent letter for a similar question, with the headings of its sections."""
+
+    similar: Similar
+    headings: list[str]
+
+
 @dataclass
 class LibrarySide:
     """What the composer's library column shows."""
 
     query: str = ""
-    suggestions: list[Section] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # what the question asks, as the desk reads it
+    suggestions: list[Suggested] = field(default_factory=list)
+    answered_before: list[AnsweredBefore] = field(default_factory=list)
     results: list[Section] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
     topic: Topic | None = None
     topic_sections: list[Section] = field(default_factory=list)
+
+    @property
+    def kind_choices(self) -> list[tuple[str, str, bool]]:
+        """(kind, label, asked) for every kind a question may ask for: the one-click corrections."""
+        return [(k, label, k in self.kinds) for k, label in Section.Kind.choices if k != Section.Kind.OTHER]
+
+    @property
+    def asked(self) -> str:
+        """"cause, treatment": what the question asks, as the desk reads it."""
+        return ", ".join(Section.Kind(k).label.lower() for k in self.kinds)
+
+
+def _answered_before(similar: list[Similar]) -> list[AnsweredBefore]:
+    headings: dict[int, list[str]] = {s.letter.reply_id: [] for s in similar}
+    blocks = ReplyBlock.objects.filter(reply_id__in=headings, kind=ReplyBlock.Kind.SECTION).order_by("position", "id")
+    for reply_id, heading in blocks.values_list("reply_id", "heading"):
+        headings[reply_id].append(heading)
+    return [AnsweredBefore(s, headings[s.letter.reply_id]) for s in similar]
 
 
 def _published(ids: list[int]) -> list[Section]:
@@ -115,8 +168,23 @@ def _published(ids: list[int]) -> list[Section]:
     return [found[pk] for pk in ids if pk in found]
 
 
-def _suggested(question: str) -> list[Section]:
-    return _published([section.pk for section, _score in suggest(question).sections][:8])
+def _suggested(reply: Reply, side: LibrarySide, topic_ids: list[int]) -> None:
+    """The suggestions for the question, the sections chosen for similar questions moved up."""
+    question = reply.inquiry.question
+    suggestion = suggest(question)
+    side.kinds = suggestion.kinds
+    similar = similar_letters(question, topic_ids or [t.pk for t, _ in suggestion.topics],
+                              exclude_inquiry=reply.inquiry_id, limit=LEARNED_FROM)
+    side.answered_before = _answered_before(similar[:SHOWN])
+    chosen = chosen_sections(similar)
+    scores = {section.pk: score for section, score in suggestion.sections}
+    for section_id, (weight, _count) in chosen.items():
+        scores[section_id] = scores.get(section_id, 0.0) + LEARNED * weight
+    ranked = sorted(scores, key=lambda pk: -scores[pk])
+    sections = _published(ranked)[:SUGGESTED]
+    used = letters_using([s.pk for s in sections])
+    side.suggestions = [Suggested(s, s.kind in suggestion.kinds, used.get(s.pk, 0), chosen.get(s.pk, (0, 0))[1])
+                        for s in sections]
 
 
 def _search(query: str) -> tuple[list[Section], list[Topic]]:
@@ -127,10 +195,10 @@ def _search(query: str) -> tuple[list[Section], list[Topic]]:
 
 def library_side(reply: Reply, *, query: str = "", topic_id: int | None = None) -> LibrarySide:
     side = LibrarySide(query=query.strip())
-    side.suggestions = _suggested(reply.inquiry.question)
+    inquiry_topics = list(reply.inquiry.topics.all())
+    _suggested(reply, side, [t.pk for t in inquiry_topics])
     if side.query:
         side.results, side.topics = _search(side.query)
-    inquiry_topics = list(reply.inquiry.topics.all())
     if topic_id is None and inquiry_topics:
         topic_id = inquiry_topics[0].pk
     if topic_id is not None:

@@ -18,7 +18,7 @@ from library.models import Section, StandardText
 from library.suggest import suggest
 
 from ..letter.assembly import HEAD_KINDS, TAIL_KINDS, assemble_letter
-from ..models import Reply, ReplyBlock
+from ..models import AnsweredLetter, Reply, ReplyBlock
 
 BLOCK_GONE = "That block is no longer in this reply (someone may have removed it)."
 
@@ -202,6 +202,38 @@ def reply_block_add(
         record_event(inquiry=reply.inquiry, action="reply.block_added", by=by,
                      data={"reply": reply.pk, "block": block.pk, "kind": block.kind})
     return block
+
+
+def reply_start_from_letter(*, reply: Reply, version: int, by: AbstractBaseUser, letter: AnsweredLetter) -> int:
+    """Copy the section blocks of an earlier sent letter into this draft, as they were sent.
+
+    Each copy keeps the section version it came from, so the drift and staleness warnings
+    apply as to any copied section. Sections already in the draft are not copied twice; custom
+    paragraphs stay behind (they were written for someone else). Returns how many were copied.
+    """
+    if letter.reply.inquiry_id == reply.inquiry_id:
+        raise ReplyError("That letter answered this inquiry already.")
+    with _editing(reply, version):
+        blocks = list(reply.blocks.order_by("position", "id"))
+        present = {block.section_id for block in blocks if block.section_id}
+        copies = []
+        for old in letter.reply.blocks.filter(kind=ReplyBlock.Kind.SECTION).order_by("position", "id"):
+            if old.section_id in present:
+                continue
+            present.add(old.section_id)
+            copies.append(ReplyBlock(
+                reply=reply, position=len(blocks) + len(copies), kind=ReplyBlock.Kind.SECTION,
+                section_id=old.section_id, source_history_id=old.source_history_id, heading=old.heading,
+                body=old.body, last_updated=old.last_updated, locally_edited=old.locally_edited,
+            ))
+        if not copies:
+            raise ReplyError("Every section of that letter is in this one already.")
+        ReplyBlock.objects.bulk_create(copies)
+        at = _insert_at(blocks)
+        _renumber(reply, blocks[:at] + copies + blocks[at:])
+        record_event(inquiry=reply.inquiry, action="reply.started_from_letter", by=by,
+                     data={"reply": reply.pk, "from_reply": letter.reply_id, "blocks": len(copies)})
+    return len(copies)
 
 
 def reply_block_move(*, reply: Reply, version: int, by: AbstractBaseUser, block_id: int, direction: str) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +20,9 @@ from inquiries.selectors import get_inquiry
 from lib import roles
 from lib.markup import citation_keys, render_markdown
 from lib.roles import has_role
-from library.models import Reference, StandardText
+from library.corrections import kind_correct
+from library.models import Reference, Section, StandardText
+from library.suggest import suggest
 
 from ..fetch import get_reply
 from ..letter.assembly import assemble_letter, number_citations
@@ -31,11 +34,13 @@ from .forms import (
     AddStandardForm,
     BlockEditForm,
     CustomBlockForm,
+    KindForm,
     MoveForm,
     PreviewForm,
     RefreshForm,
     ReturnForm,
     StartForm,
+    StartFromLetterForm,
     TitleForm,
     VersionForm,
 )
@@ -190,6 +195,35 @@ def refresh(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
     reply = get_reply(request.user, pk, write=True)
     return _change(request, reply, RefreshForm, services.reply_block_refresh, block_id=block_id,
                    done="The section now reads as in the library.")
+
+
+@login_required
+@require_POST
+def start_from_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    reply = get_reply(request.user, pk, write=True)
+    return _change(request, reply, StartFromLetterForm, services.reply_start_from_letter,
+                   done="Copied the sections of the letter sent {letter.sent_at:%m/%d/%Y}, as they were sent: "
+                        "check the warnings on them.")
+
+
+@login_required
+@require_POST
+def kind(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct what the question asks for; recorded for the suggestions and the next training."""
+    reply = get_reply(request.user, pk, write=True)
+    form = KindForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, reply, form)
+    kind, asked = form.cleaned_data["kind"], form.cleaned_data["asked"]
+    question = reply.inquiry.question
+    try:
+        kind_correct(question=question, kind=kind, asked=asked, suggested=suggest(question).kinds, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        label = Section.Kind(kind).label.lower()
+        messages.success(request, f"Noted: the question {'asks' if asked else 'does not ask'} about {label}.")
+    return _back(reply, "#library")
 
 
 def _edit_page(request, reply, block, form, *, status=200, conflict=None, preview=None) -> HttpResponse:

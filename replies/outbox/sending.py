@@ -9,6 +9,7 @@ it is sent.
 import hashlib
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import transaction
 from django.db.models import F
@@ -17,6 +18,7 @@ from django.utils import timezone
 from inquiries.services import inquiry_mark_sent
 from inquiries.workflow import record_event
 
+from ..answered import letter_remember
 from ..letter.assembly import Letter, assemble_letter
 from ..letter.message import letter_message
 from ..letter.pdf import letter_pdf
@@ -144,6 +146,9 @@ def delivery_mark_sent(*, delivery: Delivery) -> None:
         if delivery.pdf_sha256:  # the timeline names the PDF that went out (the archive link shows the same hash)
             data["pdf_sha256"] = delivery.pdf_sha256
         inquiry_mark_sent(inquiry=delivery.reply.inquiry, by=delivery.created_by, data=data)
+        # The desk's memory of the letter: after the commit, and its failure only logged, since
+        # the letter went out either way and must not be sent again.
+        transaction.on_commit(partial(letter_remember, reply=delivery.reply, sent_at=now), robust=True)
     delivery.status, delivery.sent_at = Delivery.Status.SENT, now
 
 

@@ -89,6 +89,8 @@ PAGES: dict[str, Page] = {
     "replies:add_section": Page(post=WRITE, params={"pk": "reply"}),
     "replies:add_standard": Page(post=WRITE, params={"pk": "reply"}),
     "replies:add_custom": Page(post=WRITE, params={"pk": "reply"}),
+    "replies:start_from_letter": Page(post=WRITE, params={"pk": "reply"}),
+    "replies:kind": Page(post=WRITE, params={"pk": "reply"}),
     "replies:move": Page(post=WRITE, params={"pk": "reply", "block_id": "block"}),
     "replies:remove": Page(post=WRITE, params={"pk": "reply", "block_id": "block"}),
     "replies:refresh": Page(post=WRITE, params={"pk": "reply", "block_id": "block"}),

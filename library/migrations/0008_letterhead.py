@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('library', '0005_search_vector'),
+        ('library', '0007_kind_correction'),
     ]
 
     operations = [

@@ -242,6 +242,8 @@ INQUIRY_RATE_LIMIT_PER_HOUR = env_int("INQUIRY_RATE_LIMIT_PER_HOUR", 5)
 INQUIRY_MIN_FILL_SECONDS = env_int("INQUIRY_MIN_FILL_SECONDS", 3)
 REPLY_REVIEW_REQUIRED = env_bool("REPLY_REVIEW_REQUIRED", True)
 LETTER_PAGE_SIZE = os.environ.get("LETTER_PAGE_SIZE", "Letter")  # "Letter" or "A4"
+# The center's disclaimer page: linked from every letter's disclaimer ("" prints the text alone).
+LETTER_DISCLAIMER_URL = os.environ.get("LETTER_DISCLAIMER_URL", "")
 
 LOGGING = {
     "version": 1,

@@ -153,6 +153,12 @@ class NoteForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
 
 
+class ResearchForm(forms.Form):
+    needed = forms.TypedChoiceField(choices=[("1", "Research needed"), ("0", "Research done")],
+                                    coerce=lambda value: value == "1")
+    note = forms.CharField(required=False, max_length=2000)
+
+
 class MoveForm(forms.Form):
     """A desk move; drafting, review, ready and sent belong to the reply composer."""
 

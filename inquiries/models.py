@@ -104,6 +104,8 @@ class Inquiry(models.Model):
     question = models.TextField()
     language = models.CharField(max_length=5, choices=settings.LANGUAGES, default="en")
     topics = models.ManyToManyField("library.Topic", blank=True, related_name="inquiries")
+    # The library has nothing on what was asked: a supervisor sees the gap in the queue.
+    research_needed = models.BooleanField(default=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
     close_reason = models.CharField(max_length=20, choices=CloseReason.choices, blank=True)
     duplicate_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")

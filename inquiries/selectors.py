@@ -80,6 +80,7 @@ def list_rows(queryset: QuerySet[Inquiry]) -> QuerySet[Inquiry]:
         "question",
         "requester__name",
         "assignee__username",
+        "research_needed",
     )
 
 

@@ -86,8 +86,9 @@ def due_date_for(received_at: dt.datetime) -> dt.date:
 
 
 def suggested_topics(text: str, limit: int = 5) -> list:
-    """The topics the question names, as the library's suggestions rank them."""
-    return [topic for topic, _score in suggest(text).topics[:limit]]
+    """The topics the question names as the library spells them (a typo-tolerant reading is only a
+    "did you mean ...?" in the composer, never a topic of the inquiry by itself)."""
+    return suggest(text).exact_topics[:limit]
 
 
 def inquiry_set_topics(*, inquiry: Inquiry, topics: Iterable, by: AbstractBaseUser | None) -> Inquiry:
@@ -105,6 +106,20 @@ def inquiry_set_topics(*, inquiry: Inquiry, topics: Iterable, by: AbstractBaseUs
                 data={"before": before, "after": after},
             )
     return inquiry
+
+
+def inquiry_flag_research(*, inquiry: Inquiry, needed: bool, by: AbstractBaseUser | None, note: str = "") -> bool:
+    """Flag (or clear) "research needed" and note it in the timeline; False when it already was so."""
+    with transaction.atomic():
+        locked = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+        if locked.research_needed == needed:
+            return False
+        locked.research_needed = needed
+        locked.save(update_fields=["research_needed", "updated_at"])
+        action = "inquiry.research_needed" if needed else "inquiry.research_done"
+        record_event(inquiry=locked, action=action, by=by, note=note)
+    inquiry.research_needed = needed
+    return True
 
 
 # --- Creation ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from library.models import Topic
 
 from . import selectors, services
 from .filters import InquiryFilter
-from .forms import AssignForm, CloseForm, MoveForm, NoteForm, StaffInquiryForm, TopicsForm
+from .forms import AssignForm, CloseForm, MoveForm, NoteForm, ResearchForm, StaffInquiryForm, TopicsForm
 from .models import Inquiry, InquiryAttachment
 from .workflow import ALLOWED_MOVES, CLOSED_STATUSES, IllegalTransition, can_move
 
@@ -157,6 +157,19 @@ def note(request: HttpRequest, pk: int) -> HttpResponse:
         services.inquiry_note(inquiry=inquiry, by=request.user, note=form.cleaned_data["note"])
     else:
         messages.error(request, "A note cannot be empty.")
+    return _back(inquiry)
+
+
+@staff_required
+@require_POST
+def research(request: HttpRequest, pk: int) -> HttpResponse:
+    """Flag the library's gap for a supervisor, or clear the flag once the library has the topic."""
+    inquiry = selectors.get_inquiry(request.user, pk, act=True)
+    form = ResearchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say whether research is needed or done.")
+        return _back(inquiry)
+    services.inquiry_flag_research(inquiry=inquiry, by=request.user, **form.cleaned_data)
     return _back(inquiry)
 
 

@@ -79,11 +79,17 @@ def assign_changed(instance, wanted: dict) -> list[str]:
     return changed
 
 
-def _save_section(topic: Topic, kind: str, heading: str, body: str, last_updated, references) -> bool:
-    """Create or update the topic's section of this kind (or heading, for "other"); True if written."""
-    lookup = {"topic": topic, "kind": kind} if kind != Section.Kind.OTHER else {"topic": topic, "heading": heading}
+def _save_section(topic: Topic, kind: str, heading: str, body: str, last_updated, references,
+                  language: str = "en") -> bool:
+    """Create or update the topic's section of this kind (or heading, for "other") in this language.
+
+    The date comes only from the source: without one (MedQuAD) a new section's date is unknown and
+    an existing section keeps the date an editor gave it. True if written.
+    """
+    lookup = {"topic": topic, "language": language}
+    lookup.update({"kind": kind} if kind != Section.Kind.OTHER else {"heading": heading})
     section = Section.objects.filter(**lookup).order_by("pk").first()
-    wanted = {"kind": kind, "heading": heading, "body": body, "status": Section.Status.PUBLISHED}
+    wanted = {"kind": kind, "heading": heading, "body": body, "status": Section.Status.PUBLISHED, "language": language}
     if last_updated is not None:
         wanted["last_updated"] = last_updated
     if section is None:
@@ -119,11 +125,11 @@ def _cite_by_key(body: str, keys: dict[int, str]) -> str:
 
 
 @transaction.atomic
-def import_page(page: Page) -> Counts:
+def import_page(page: Page, language: str = "en") -> Counts:
     counts = Counts()
     topic = Topic.objects.filter(name__iexact=page.title).order_by("pk").first()
     if topic is None:
-        topic = Topic.objects.create(name=page.title)
+        topic = Topic.objects.create(name=page.title, language=language)
         counts.topics += 1
     else:
         counts.topics_unchanged += 1
@@ -132,7 +138,8 @@ def import_page(page: Page) -> Counts:
     for part in page.sections:
         cited = [references[number] for number in dict.fromkeys(n for n, _ in part.citation_lines)]
         kind = kind_of_heading(part.heading, topic.name)
-        written = _save_section(topic, kind, part.heading, _cite_by_key(part.body, keys), part.last_updated, cited)
+        written = _save_section(topic, kind, part.heading, _cite_by_key(part.body, keys), part.last_updated, cited,
+                                language)
         counts.sections += written
         counts.sections_unchanged += not written
     for kind, body in (
@@ -141,7 +148,7 @@ def import_page(page: Page) -> Counts:
         (StandardText.Kind.SIGNATURE, page.signature),
         (StandardText.Kind.DISCLAIMER, page.disclaimer),
     ):
-        standard_text_import(kind=kind, body=body)
+        standard_text_import(kind=kind, body=body, language=language)
     return counts
 
 

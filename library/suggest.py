@@ -37,9 +37,27 @@ class Suggestion:
     kinds: list[str] = field(default_factory=list)
     sections: list[tuple[Section, float]] = field(default_factory=list)
 
+    @property
+    def match(self) -> str:
+        """How sure: "exact" (a topic named by its name or a synonym as the library spells it),
+        "fuzzy" (only a typo-tolerant reading, or a relative of a named topic: ask "did you mean
+        ...?"), "none" (no topic named: any sections were found by their words, suggestions only)."""
+        if self.exact_topics:
+            return "exact"
+        return "fuzzy" if self.topics else "none"
+
+    @property
+    def exact_topics(self) -> list[Topic]:
+        """The topics the question names word for word (case, accents and punctuation aside): sure
+        enough to draft from."""
+        text = f" {normalize(self.question)} "
+        return [topic for topic, _ in self.topics
+                if any(f" {name} " in text for name in map(normalize, topic.all_names) if name)]
+
     def as_json(self) -> dict:
         return {
             "question": self.question,
+            "match": self.match,
             "topics": [{"id": t.pk, "name": t.name, "score": round(s, 3)} for t, s in self.topics],
             "kinds": list(self.kinds),
             "sections": [

@@ -78,6 +78,9 @@ class ReplyBlock(models.Model):
     heading = models.CharField(max_length=500, blank=True)
     body = models.TextField(blank=True, help_text="Markdown. Cite references as [@key].")
     last_updated = models.DateField(null=True, blank=True)
+    # The language of the copied section or standard text; blank for a custom paragraph, which
+    # the specialist writes in the letter's language.
+    language = models.CharField(max_length=8, blank=True)
     locally_edited = models.BooleanField(default=False)
 
     class Meta:
@@ -95,7 +98,12 @@ class ReplyBlock(models.Model):
     @property
     def is_stale(self) -> bool:
         """A copied section older than the library's stale threshold."""
-        return self.kind == self.Kind.SECTION and self.last_updated is not None and is_stale(self.last_updated)
+        return self.kind == self.Kind.SECTION and is_stale(self.last_updated)
+
+    @property
+    def date_unknown(self) -> bool:
+        """A copied section whose content nobody has dated: the letter prints no "Last updated"."""
+        return self.kind == self.Kind.SECTION and self.last_updated is None
 
 
 class DeliveryMethod(models.TextChoices):

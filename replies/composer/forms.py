@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from library.models import Section, StandardText
+from library.models import Section, StandardText, Topic
 
 from ..models import AnsweredLetter
 
@@ -49,6 +49,14 @@ class AddSectionForm(VersionForm):
 
 class AddStandardForm(VersionForm):
     standard_text = forms.ModelChoiceField(queryset=StandardText.objects.all())
+
+
+class SubmitForm(VersionForm):
+    confirm_languages = forms.BooleanField(required=False)
+
+
+class UseTopicForm(VersionForm):
+    topic = forms.ModelChoiceField(queryset=Topic.objects.all())
 
 
 class MoveForm(VersionForm):

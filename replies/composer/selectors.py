@@ -9,7 +9,7 @@ from django.template.defaultfilters import pluralize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from library.models import Section, Topic
+from library.models import Section, StandardText, Topic
 from library.search import search_sections, search_topics
 from library.suggest import suggest
 
@@ -102,6 +102,23 @@ def stale_block_ids(blocks: list[ReplyBlock]) -> set[int]:
     return {block.pk for block in blocks if block.is_stale}
 
 
+def date_warnings(blocks: list[ReplyBlock]) -> list[str]:
+    """What the specialist and the reviewer should know about the dates of the copied sections."""
+    unknown = [b.heading for b in blocks if b.date_unknown]
+    stale = [b.heading for b in blocks if b.is_stale]
+    warnings = []
+    if unknown:
+        warnings.append("Nobody knows when these sections were last reviewed (the letter prints no "
+                        f"“Last updated” for them): {_quoted(unknown)}.")
+    if stale:
+        warnings.append(f"These sections were last reviewed long ago (stale): {_quoted(stale)}.")
+    return warnings
+
+
+def _quoted(headings: list[str]) -> str:
+    return ", ".join(f"“{heading}”" for heading in headings)
+
+
 @dataclass(frozen=True)
 class Suggested:
     """A suggested section and why: the kind asked, the letters that used it, similar ones that chose it."""
@@ -135,6 +152,10 @@ class LibrarySide:
     """What the composer's library column shows."""
 
     query: str = ""
+    # "exact", "fuzzy" (ask "did you mean ...?") or "none" (suggestions found by their words only)
+    match: str = "none"
+    did_you_mean: list[Topic] = field(default_factory=list)
+    no_match_texts: list[StandardText] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)  # what the question asks, as the desk reads it
     suggestions: list[Suggested] = field(default_factory=list)
     answered_before: list[AnsweredBefore] = field(default_factory=list)
@@ -173,6 +194,7 @@ def _suggested(reply: Reply, side: LibrarySide, topic_ids: list[int]) -> None:
     question = reply.inquiry.question
     suggestion = suggest(question)
     side.kinds = suggestion.kinds
+    _match(reply, side, suggestion, topic_ids)
     similar = similar_letters(question, topic_ids or [t.pk for t, _ in suggestion.topics],
                               exclude_inquiry=reply.inquiry_id, limit=LEARNED_FROM)
     side.answered_before = _answered_before(similar[:SHOWN])
@@ -184,13 +206,28 @@ def _suggested(reply: Reply, side: LibrarySide, topic_ids: list[int]) -> None:
     sections = _published(ranked)[:SUGGESTED]
     used = letters_using([s.pk for s in sections])
     side.suggestions = [Suggested(s, s.kind in suggestion.kinds, used.get(s.pk, 0), chosen.get(s.pk, (0, 0))[1])
-                        for s in sections]
+                        for s in _language_first(sections, reply.language)]
 
 
-def _search(query: str) -> tuple[list[Section], list[Topic]]:
+def _match(reply: Reply, side: LibrarySide, suggestion, topic_ids: list[int]) -> None:
+    """How sure the desk is of the topic; "did you mean ...?" or the no-match paragraphs when unsure."""
+    side.match = "exact" if topic_ids else suggestion.match
+    if side.match == "fuzzy":
+        side.did_you_mean = [topic for topic, _score in suggestion.topics[:3]]
+    if side.match == "none":
+        side.no_match_texts = list(StandardText.objects.filter(
+            kind__in=StandardText.NO_MATCH_KINDS, language=reply.language).order_by("kind", "-is_default", "name"))
+
+
+def _language_first(sections: list[Section], language: str) -> list[Section]:
+    """The letter's language first, otherwise in the order given."""
+    return sorted(sections, key=lambda section: section.language != language)
+
+
+def _search(query: str, language: str) -> tuple[list[Section], list[Topic]]:
     sections = [section for section, _score in search_sections(query, 20)]
     topics = [topic for topic, _score in search_topics(query, 10)]
-    return _published([s.pk for s in sections]), topics
+    return _language_first(_published([s.pk for s in sections]), language), topics
 
 
 def library_side(reply: Reply, *, query: str = "", topic_id: int | None = None) -> LibrarySide:
@@ -198,7 +235,7 @@ def library_side(reply: Reply, *, query: str = "", topic_id: int | None = None) 
     inquiry_topics = list(reply.inquiry.topics.all())
     _suggested(reply, side, [t.pk for t in inquiry_topics])
     if side.query:
-        side.results, side.topics = _search(side.query)
+        side.results, side.topics = _search(side.query, reply.language)
     if topic_id is None and inquiry_topics:
         topic_id = inquiry_topics[0].pk
     if topic_id is not None:

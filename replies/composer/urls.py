@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/add/section/", views.add_section, name="add_section"),
     path("<int:pk>/add/standard/", views.add_standard, name="add_standard"),
     path("<int:pk>/add/custom/", views.add_custom, name="add_custom"),
+    path("<int:pk>/use-topic/", views.use_topic, name="use_topic"),
     path("<int:pk>/start-from-letter/", views.start_from_letter, name="start_from_letter"),
     path("<int:pk>/kind/", views.kind, name="kind"),
     path("<int:pk>/blocks/<int:block_id>/move/", views.move, name="move"),

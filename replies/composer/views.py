@@ -41,10 +41,12 @@ from .forms import (
     ReturnForm,
     StartForm,
     StartFromLetterForm,
+    SubmitForm,
     TitleForm,
+    UseTopicForm,
     VersionForm,
 )
-from .selectors import block_drifts, diff_html, library_side, stale_block_ids
+from .selectors import block_drifts, date_warnings, diff_html, library_side, stale_block_ids
 
 
 def _back(reply: Reply, anchor: str = "") -> HttpResponse:
@@ -52,9 +54,10 @@ def _back(reply: Reply, anchor: str = "") -> HttpResponse:
 
 
 def _change(request: HttpRequest, reply: Reply, form_class: type[Form], service: Callable[..., object],
-            done: str = "", keep: str = "", kept: str = "", **extra) -> HttpResponse:
+            done: str = "", keep: str = "", kept: str = "", warn_dates: bool = False, **extra) -> HttpResponse:
     """One change of the reply: the form's data (and `extra`) go to the service; a refusal or a
-    conflict becomes a message, never a lost change. `done` may name the form's fields.
+    conflict becomes a message, never a lost change. `done` may name the form's fields; with
+    `warn_dates`, a success also says which copied sections have unknown or stale dates.
 
     With `keep` (the form's name in the composer), a conflict shows the composer as it is now
     with the form filled in again, and says `kept`, which may name `current` and the fields."""
@@ -77,6 +80,9 @@ def _change(request: HttpRequest, reply: Reply, form_class: type[Form], service:
     else:
         if done:
             messages.success(request, done.format(**form.cleaned_data))
+        if warn_dates:
+            for warning in date_warnings(list(reply.blocks.all())):
+                messages.warning(request, warning)
     return _back(reply)
 
 
@@ -120,6 +126,7 @@ def composer_context(request: HttpRequest, reply: Reply) -> dict:
         "preview": letter_html(letter),
         "drifts": block_drifts(blocks),
         "stale_ids": stale,
+        "date_warnings": date_warnings(blocks),
         "in_letter": {block.section_id for block in blocks if block.section_id},
         "library": library_side(reply, query=request.GET.get("q", "")[:200],
                                 topic_id=int(topic_id) if topic_id and topic_id.isdigit() else None),
@@ -157,7 +164,17 @@ def title(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_section(request: HttpRequest, pk: int) -> HttpResponse:
     reply = get_reply(request.user, pk, write=True)
-    return _change(request, reply, AddSectionForm, services.reply_block_add, done="Added “{section.heading}”.")
+    return _change(request, reply, AddSectionForm, services.reply_block_add, done="Added “{section.heading}”.",
+                   warn_dates=True)
+
+
+@login_required
+@require_POST
+def use_topic(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Did you mean ...?": yes. The topic's sections for the question go into the letter."""
+    reply = get_reply(request.user, pk, write=True)
+    return _change(request, reply, UseTopicForm, services.reply_use_topic,
+                   done="Using {topic.name}: its sections for this question are in the letter.", warn_dates=True)
 
 
 @login_required
@@ -292,12 +309,14 @@ def preview_markdown(request: HttpRequest) -> HttpResponse:
 
 
 REVIEW_ACTIONS = {
-    "submit": (services.reply_submit, VersionForm, "Submitted for review."),
+    "submit": (services.reply_submit, SubmitForm, "Submitted for review."),
     "approve": (services.reply_approve, VersionForm, "Approved: the reply may be sent."),
     "return": (services.reply_return, ReturnForm, "Returned to the author with your comment."),
-    "ready": (services.reply_mark_ready, VersionForm, "Marked ready: the reply may be sent."),
+    "ready": (services.reply_mark_ready, SubmitForm, "Marked ready: the reply may be sent."),
     "reopen": (services.reply_reopen, VersionForm, "Back to drafting."),
 }
+# The moments a letter is vouched for: each says again what is known about its dates.
+WARN_DATES_ON = ("submit", "approve", "ready")
 
 
 @login_required
@@ -308,4 +327,4 @@ def review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     # A reviewer (who may hold no writing role) approves or returns; the rest is the writers'.
     reply = get_reply(request.user, pk, write=action not in ("approve", "return"))
     service, form_class, done = REVIEW_ACTIONS[action]
-    return _change(request, reply, form_class, service, done=done)
+    return _change(request, reply, form_class, service, done=done, warn_dates=action in WARN_DATES_ON)

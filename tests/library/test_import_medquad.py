@@ -1,3 +1,4 @@
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -91,6 +92,21 @@ def test_it_refuses_a_bad_document_and_stores_nothing(db, tmp_path, change, line
     assert f"{path}:{line}: expected" in err.getvalue()
     assert expected in err.getvalue()
     assert not Topic.objects.exists() and not Section.objects.exists()
+
+
+def test_it_leaves_the_date_unknown_because_medquad_gives_none(db):
+    run(*FILES)
+    assert set(Section.objects.values_list("last_updated", flat=True)) == {None}
+    assert set(Section.objects.values_list("language", flat=True)) == {"en"}
+
+
+def test_it_keeps_an_editors_review_date_on_a_second_run(db):
+    run(*FILES)
+    section = Section.objects.filter(topic__gard_id=2197, kind="cause").get()
+    Section.objects.filter(pk=section.pk).update(last_updated=date(2025, 5, 1))
+    run(*FILES)
+    section.refresh_from_db()
+    assert section.last_updated == date(2025, 5, 1)
 
 
 def test_it_imports_outlook_and_frequency_answers_as_sections_of_their_kind(db, tmp_path):

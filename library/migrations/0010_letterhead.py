@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('library', '0007_kind_correction'),
+        ('library', '0009_unknown_medquad_dates_and_no_match_texts'),
     ]
 
     operations = [

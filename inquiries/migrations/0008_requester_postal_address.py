@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inquiries', '0006_incoming_message'),
+        ('inquiries', '0007_inquiry_research_needed'),
     ]
 
     operations = [

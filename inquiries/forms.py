@@ -15,7 +15,7 @@ from library.models import Topic
 
 from .attachments import attachment_too_large, validate_attachment
 from .filters import InquiryFilter
-from .models import Inquiry, Requester
+from .models import Inquiry, Requester, tidy_postal_address
 from .services import DESK_MOVES, specialists
 
 FILL_SALT = "inquiries.ask.started"
@@ -124,6 +124,12 @@ class StaffInquiryForm(forms.Form):
     email = forms.EmailField(max_length=254, required=False)
     phone = forms.CharField(max_length=40, required=False)
     country = forms.CharField(max_length=100, required=False)
+    postal_address = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=500,
+        required=False,
+        help_text=Requester._meta.get_field("postal_address").help_text,
+    )
     role = forms.ChoiceField(choices=Requester.Role.choices, initial=Requester.Role.OTHER)
     language = forms.ChoiceField(choices=settings.LANGUAGES)
     condition = forms.CharField(max_length=300, required=False)
@@ -147,6 +153,9 @@ class StaffInquiryForm(forms.Form):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
+
+    def clean_postal_address(self) -> str:
+        return tidy_postal_address(self.cleaned_data["postal_address"])
 
     def clean_attachment(self):
         upload = self.cleaned_data["attachment"]

@@ -1,8 +1,23 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# A window envelope shows the name and at most this many address lines (DIN 5008: six in all).
+POSTAL_ADDRESS_MAX_LINES = 5
+
+
+def tidy_postal_address(value: str) -> str:
+    """The address as lines without blanks or padding; too many lines is an error."""
+    lines = [line.strip() for line in value.replace("\r\n", "\n").split("\n") if line.strip()]
+    if len(lines) > POSTAL_ADDRESS_MAX_LINES:
+        raise ValidationError(
+            f"A postal address has at most {POSTAL_ADDRESS_MAX_LINES} lines (besides the name).",
+            code="too_many_lines",
+        )
+    return "\n".join(lines)
 
 
 class Requester(models.Model):
@@ -20,6 +35,12 @@ class Requester(models.Model):
     email = models.EmailField(max_length=254, blank=True, db_index=True)
     phone = models.CharField(max_length=40, blank=True)
     country = models.CharField(max_length=100, blank=True)
+    postal_address = models.TextField(
+        max_length=500,
+        blank=True,
+        validators=[tidy_postal_address],
+        help_text="For letters sent by post: street, city and postal code, country; one per line, without the name.",
+    )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.OTHER)
     language = models.CharField(max_length=5, choices=settings.LANGUAGES, default="en")
     consent_to_keep = models.BooleanField(default=False)

@@ -135,7 +135,7 @@ def inquiry_flag_research(*, inquiry: Inquiry, needed: bool, by: AbstractBaseUse
 # --- Creation ------------------------------------------------------------------------------
 
 
-CONTACT_FIELDS = ("name", "phone", "country", "role", "language", "consent_to_keep")
+CONTACT_FIELDS = ("name", "phone", "country", "postal_address", "role", "language", "consent_to_keep")
 
 
 def requester_for(*, name: str, email: str, **contact: Any) -> Requester:
@@ -182,6 +182,7 @@ def inquiry_create(
     by: AbstractBaseUser | None = None,
     phone: str = "",
     country: str = "",
+    postal_address: str = "",
     role: str = Requester.Role.OTHER,
     language: str = "en",
     consent_to_keep: bool = False,
@@ -194,8 +195,8 @@ def inquiry_create(
     topics = suggested_topics(f"{condition}\n{question}".strip())
     year = timezone.localtime(received_at).year
     with transaction.atomic():
-        contact = {"phone": phone, "country": country, "role": role, "language": language}
-        contact["consent_to_keep"] = consent_to_keep
+        contact = {"phone": phone, "country": country, "postal_address": postal_address, "role": role,
+                   "language": language, "consent_to_keep": consent_to_keep}
         requester = requester_for(name=name, email=email, **contact)
         number = reference_allocate(year=year)
         inquiry = Inquiry.objects.create(
@@ -522,7 +523,9 @@ def requesters_purge(*, closed_before: dt.date, by: AbstractBaseUser | None = No
         people += [(i.contact_given.get("name", ""), i.contact_given.get("email", ""),
                     i.contact_given.get("phone", "")) for i in inquiries]
         report.redact = redactor(v for n, e, p in people for v in identifying_values(name=n, email=e, phone=p))
-        Requester.objects.filter(pk__in=ids).update(name=PURGED_NAME, email="", phone="", country="", anonymised_at=now)
+        Requester.objects.filter(pk__in=ids).update(
+            name=PURGED_NAME, email="", phone="", country="", postal_address="", anonymised_at=now
+        )
         report.changed["requesters anonymised"] = len(ids)
         report.changed["questions with a name removed"] = _redact_inquiries(inquiries, report.redact)
         events = InquiryEvent.objects.filter(inquiry_id__in=report.inquiry_ids)

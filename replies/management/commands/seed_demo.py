@@ -11,7 +11,7 @@ from django.db import transaction
 from inquiries import services as inquiry_services
 from inquiries.models import Inquiry, Requester
 from lib import roles
-from library.models import StandardText, Topic
+from library.models import Letterhead, StandardText, Topic
 from replies.composer.services import reply_start
 
 DEMO_PASSWORD = "replydesk-demo"  # noqa: S105 (demo accounts for a local trial only)
@@ -49,6 +49,15 @@ DEMO_TEXT_MODULES = [
     ("es", "consejero", "Asesor genético",
      "Un asesor genético puede ayudarle a entender cómo se hereda {topic} y qué significa para su familia."),
 ]
+# The letterhead of the demo center (invented; a center sets its own in the admin).
+DEMO_LETTERHEAD = {
+    "name": "Rare Disease Information Center",
+    "postal_address": "100 Example Avenue\nBethesda, MD 20892",
+    "telephone": "1-800-555-0100",
+    "web_address": "https://replydesk.example.org",
+}
+# Postal addresses of demo requesters, so that a PDF letter shows the window-envelope block.
+DEMO_ADDRESSES = {"maria.lopez@example.org": "12 Elm Street\nSpringfield, IL 62704"}
 
 # (name, email, question, what happens to it)
 DEMO_INQUIRIES = [
@@ -73,6 +82,8 @@ class Command(BaseCommand):
         users = {username: self.ensure_user(username, full_name, role_names)
                  for username, full_name, role_names in DEMO_USERS}
         self.load_library()
+        if not Letterhead.objects.exists():
+            Letterhead.objects.create(**DEMO_LETTERHEAD)
         self.load_inquiries(users["specialist"])
         self.stdout.write(f"Demo login: specialist / {DEMO_PASSWORD}  (also reviewer, supervisor, editor)")
 
@@ -107,7 +118,13 @@ class Command(BaseCommand):
         for name, email, question, fate in DEMO_INQUIRIES:
             if Requester.objects.filter(email=email).exists():
                 continue
-            inquiry = inquiry_services.inquiry_create(name=name, email=email, question=question, consent_to_keep=True)
+            inquiry = inquiry_services.inquiry_create(
+                name=name,
+                email=email,
+                question=question,
+                postal_address=DEMO_ADDRESSES.get(email, ""),
+                consent_to_keep=True,
+            )
             self.move(inquiry, fate, specialist)
 
     def move(self, inquiry: Inquiry, fate: str, specialist: User) -> None:

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from library.markdown_text import escape_markdown
 from library.models import Section, StandardText, Topic
 from library.placeholders import fill_placeholders
 from library.search import search_sections, search_topics
@@ -261,18 +260,13 @@ class TextModule:
     body: str
 
 
-def _as_text(value: str) -> str:
-    # Brackets as character references too: "[@key]" or "[x](url)" in a name stays text.
-    return escape_markdown(value, start_of_line=False).replace("[", "&#91;").replace("]", "&#93;")
-
-
 def text_modules(reply: Reply) -> list[TextModule]:
     """The text modules in the reply's language (standard texts with a shortcut). The requester's
-    name, the topic and the reference are put in as Markdown-escaped text, so a name can never
-    become a link, markup or a citation when the block is rendered."""
+    name, the topic and the reference are put in as Markdown-escaped text (fill_placeholders), so a
+    name can never become a link, markup or a citation when the block is rendered."""
     texts = StandardText.objects.filter(language=reply.language).exclude(shortcut="").order_by("shortcut")
     topics = list(reply.inquiry.topics.all()[:1])
-    values = {name: _as_text(value) for name, value in placeholder_values(reply, topics, timezone.localdate()).items()}
+    values = placeholder_values(reply, topics, timezone.localdate())
     return [
         TextModule(text.shortcut, text.name, fill_placeholders(text.body, values, reply.language)) for text in texts
     ]

@@ -4,7 +4,7 @@ placeholders filled as plain text, in the reply's language."""
 import pytest
 from django.db import IntegrityError
 
-from lib.markup import render_markdown
+from lib.markup import render_markdown, render_text
 from library.models import StandardText
 from replies.composer.selectors import text_modules
 from tests.conftest import make_inquiry, make_requester, make_standard_text, make_topic
@@ -33,7 +33,7 @@ def test_it_offers_the_modules_of_the_replys_language_filled_in(alice):
     make_standard_text(PARAGRAPH, "Without a shortcut: not a module.", name="Plain")
     reply = reply_for(alice)
     modules = text_modules(reply)
-    assert [(m.shortcut, m.body) for m in modules] == [
+    assert [(m.shortcut, render_text(m.body)) for m in modules] == [
         ("counselor", f"Dear Pat, a genetic counselor can help with Fabry disease ({reply.inquiry.reference}).")
     ]
     spanish = reply_for(alice, language="es")

@@ -56,45 +56,37 @@ def send(request: HttpRequest, reply_pk: int) -> HttpResponse:
     return render(request, "replies/send.html", context)
 
 
+def _delivery_action(request: HttpRequest, pk: int, service, done: str) -> HttpResponse:
+    """Run one outbox service on a delivery the user may act on; say how it went on the inquiry."""
+    delivery = get_delivery(request.user, pk, write=True)
+    try:
+        service(delivery=delivery, by=request.user)
+    except deliveries.DeliveryError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return redirect(delivery.reply.inquiry.get_absolute_url() + "#deliveries")
+
+
 @login_required
 @require_POST
 def arrived(request: HttpRequest, pk: int) -> HttpResponse:
     """Outcome unknown: a person checked, and the message arrived."""
-    delivery = get_delivery(request.user, pk, write=True)
-    try:
-        deliveries.delivery_confirm_arrived(delivery=delivery, by=request.user)
-    except deliveries.DeliveryError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "Marked as delivered.")
-    return redirect(delivery.reply.inquiry.get_absolute_url() + "#deliveries")
+    return _delivery_action(request, pk, deliveries.delivery_confirm_arrived, "Marked as delivered.")
 
 
 @login_required
 @require_POST
 def send_again(request: HttpRequest, pk: int) -> HttpResponse:
     """Outcome unknown: a person checked, and the message did not arrive."""
-    delivery = get_delivery(request.user, pk, write=True)
-    try:
-        deliveries.delivery_send_again(delivery=delivery, by=request.user)
-    except deliveries.DeliveryError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "The letter is queued again, as a new delivery.")
-    return redirect(delivery.reply.inquiry.get_absolute_url() + "#deliveries")
+    return _delivery_action(request, pk, deliveries.delivery_send_again,
+                            "The letter is queued again, as a new delivery.")
 
 
 @login_required
 @require_POST
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
-    delivery = get_delivery(request.user, pk, write=True)
-    try:
-        deliveries.delivery_retry(delivery=delivery, by=request.user)
-    except deliveries.DeliveryError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "The delivery is queued again.")
-    return redirect(delivery.reply.inquiry.get_absolute_url() + "#deliveries")
+    return _delivery_action(request, pk, deliveries.delivery_retry, "The delivery is queued again.")
 
 
 @login_required

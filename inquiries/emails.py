@@ -5,6 +5,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from lib.tracing import request_id_headers
+
 
 def render_email(name: str, context: dict, language: str = "en") -> tuple[str, str, str]:
     """Render inquiries/emails/<name>_subject.txt, _body.txt and _body.html in `language`."""
@@ -18,7 +20,8 @@ def render_email(name: str, context: dict, language: str = "en") -> tuple[str, s
 def send_email(name: str, context: dict, to: str, language: str = "en") -> None:
     subject, text, html = render_email(name, context, language)
     message = EmailMultiAlternatives(
-        subject, text, settings.DEFAULT_FROM_EMAIL, [to], reply_to=[settings.REPLY_TO_EMAIL]
+        subject, text, settings.DEFAULT_FROM_EMAIL, [to], reply_to=[settings.REPLY_TO_EMAIL],
+        headers=request_id_headers(),
     )
     message.attach_alternative(html, "text/html")
     message.send()

@@ -81,7 +81,7 @@ class TracedTask(Task):
         request_id = current_request_id()
         if request_id:
             kwargs[REQUEST_ID_KWARG] = request_id
-        return super().enqueue(*args, **kwargs)
+        return Task.enqueue(self, *args, **kwargs)  # not super(): slots dataclasses break it
 
     def call(self, *args, **kwargs) -> Any:
         previous = get_guid()
@@ -89,7 +89,7 @@ class TracedTask(Task):
         start = time.perf_counter()
         status = "FAILED"
         try:
-            result = super().call(*args, **kwargs)
+            result = Task.call(self, *args, **kwargs)
             status = "SUCCESSFUL"
             return result
         finally:

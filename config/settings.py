@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "library",
     "inquiries",
     "replies",
+    "backups",
 ]
 
 MIDDLEWARE = [

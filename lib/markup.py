@@ -8,6 +8,8 @@ unknown reference is visible rather than silently dropped.
 
 import html
 import re
+import threading
+from functools import lru_cache
 from html.parser import HTMLParser
 
 import markdown
@@ -58,12 +60,32 @@ def _separate_lists(text: str) -> str:
     return "\n".join(out)
 
 
+_converters = threading.local()
+
+
+def _markdown_to_html(text: str) -> str:
+    # One converter per thread, reset between texts: building one loads its extensions,
+    # which cost as much as the conversion itself.
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown.Markdown(extensions=["sane_lists", "nl2br"], output_format="html")
+    return converter.reset().convert(text)
+
+
 def render_markdown(text: str, *, numbers: dict[str, int] | None = None) -> SafeString:
     """Markdown → sanitised HTML; citations become links to the reference list."""
+    return _render_markdown(text or "", tuple(sorted((numbers or {}).items())))
+
+
+@lru_cache(maxsize=1024)
+def _render_markdown(text: str, numbers_items: tuple) -> SafeString:
+    # Cached: the composer shows the same blocks on every view; a result depends only on the
+    # text and the citation numbers, and is an immutable string.
+    numbers = dict(numbers_items)
     # Sentinels typed by a person must not be taken for ours.
-    text = (text or "").replace("\ue000", "").replace("\ue001", "")
+    text = text.replace("\ue000", "").replace("\ue001", "")
     protected, keys = _protect_citations(_separate_lists(text))
-    raw = markdown.markdown(protected, extensions=["sane_lists", "nl2br"], output_format="html")
+    raw = _markdown_to_html(protected)
     clean = nh3.clean(
         raw,
         tags=ALLOWED_TAGS,

@@ -49,11 +49,12 @@ from weasyprint import HTML  # noqa: E402
 
 from inquiries.models import Inquiry, Requester  # noqa: E402
 from library.models import Topic  # noqa: E402
-from replies import bulk, pdf  # noqa: E402
-from replies.exports import export_reply  # noqa: E402
-from replies.letter import assemble_letter  # noqa: E402
+from replies.composer.services import reply_start  # noqa: E402
+from replies.letter import pdf  # noqa: E402
+from replies.letter.assembly import assemble_letter  # noqa: E402
+from replies.letter.exports import export_reply  # noqa: E402
 from replies.models import Reply, ReplyBlock  # noqa: E402
-from replies.services import reply_start  # noqa: E402
+from replies.outbox import bulk_render as bulk  # noqa: E402
 
 EXAMPLE = ROOT.parent / "shared/examples/gard-scleromyxedema.txt"
 

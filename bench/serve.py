@@ -27,7 +27,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-PASSWORD = "replydesk-demo"
 
 
 def free_port() -> int:

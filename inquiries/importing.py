@@ -26,7 +26,8 @@ from .services import add_business_days, format_reference, reference_allocate
 REQUIRED = ("name", "email", "question", "received_at", "channel")
 OPTIONAL = ("topic", "status", "sent_at", "phone", "country", "language", "condition")
 # An imported inquiry has nobody working on it, so only statuses without an assignee.
-IMPORT_STATUSES = ("new", "waiting", "sent", "closed", "closed_no_reply")
+S = Inquiry.Status
+IMPORT_STATUSES = (S.NEW, S.WAITING, S.SENT, S.CLOSED, S.CLOSED_WITHOUT_REPLY)
 BATCH = 2000
 QUESTION_MAX = 20000
 
@@ -39,7 +40,7 @@ class Row:
     question: str
     received_at: dt.datetime
     channel: str
-    status: str = "new"
+    status: str = S.NEW
     sent_at: dt.datetime | None = None
     topic_ids: list[int] = field(default_factory=list)
     phone: str = ""
@@ -147,7 +148,7 @@ def parse_row(line: int, record: dict, topics_by_name: dict[str, int]) -> Row:
         question=_text(record, "question", QUESTION_MAX, required=True),
         received_at=_datetime(record, "received_at"),
         channel=_choice(record, "channel", Inquiry.Channel.values),
-        status=_choice(record, "status", IMPORT_STATUSES, default="new"),
+        status=_choice(record, "status", IMPORT_STATUSES, default=S.NEW),
         sent_at=_datetime(record, "sent_at", required=False),
         topic_ids=_topics(record, topics_by_name),
         phone=_text(record, "phone", 40),
@@ -217,7 +218,7 @@ def _references(rows: list[Row]) -> list[str]:
 
 
 def _inquiry(row: Row, requester: Requester, reference: str, days: int) -> Inquiry:
-    closed = row.status in ("closed", "closed_no_reply")
+    closed = row.status in (S.CLOSED, S.CLOSED_WITHOUT_REPLY)
     return Inquiry(
         reference=reference,
         requester=requester,

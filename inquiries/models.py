@@ -36,9 +36,27 @@ class Requester(models.Model):
         return self.name.split()[0] if self.name.strip() else ""
 
 
-INQUIRY_STATUSES = ["new", "assigned", "drafting", "in_review", "ready", "sent", "closed", "waiting", "closed_no_reply"]
+class InquiryStatus(models.TextChoices):
+    NEW = "new", "New"
+    ASSIGNED = "assigned", "Assigned"
+    DRAFTING = "drafting", "Drafting"
+    IN_REVIEW = "in_review", "In review"
+    READY = "ready", "Ready to send"
+    SENT = "sent", "Sent"
+    CLOSED = "closed", "Closed"
+    WAITING = "waiting", "Waiting on requester"
+    CLOSED_WITHOUT_REPLY = "closed_no_reply", "Closed without reply"
+
+
 # Not yet answered or closed: someone still has work to do.
-OPEN_STATUSES = ["new", "assigned", "drafting", "in_review", "ready", "waiting"]
+OPEN_STATUSES = [
+    InquiryStatus.NEW,
+    InquiryStatus.ASSIGNED,
+    InquiryStatus.DRAFTING,
+    InquiryStatus.IN_REVIEW,
+    InquiryStatus.READY,
+    InquiryStatus.WAITING,
+]
 
 
 class Inquiry(models.Model):
@@ -51,16 +69,7 @@ class Inquiry(models.Model):
         LETTER = "letter", "Letter"
         IMPORT = "import", "Imported"
 
-    class Status(models.TextChoices):
-        NEW = "new", "New"
-        ASSIGNED = "assigned", "Assigned"
-        DRAFTING = "drafting", "Drafting"
-        IN_REVIEW = "in_review", "In review"
-        READY = "ready", "Ready to send"
-        SENT = "sent", "Sent"
-        CLOSED = "closed", "Closed"
-        WAITING = "waiting", "Waiting on requester"
-        CLOSED_WITHOUT_REPLY = "closed_no_reply", "Closed without reply"
+    Status = InquiryStatus
 
     class CloseReason(models.TextChoices):
         SPAM = "spam", "Spam"
@@ -111,7 +120,7 @@ class Inquiry(models.Model):
             models.Index(fields=["unfinished", "due_date", "assignee", "status"], name="inquiry_open_due_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(status__in=INQUIRY_STATUSES), name="inquiry_status_valid"),
+            models.CheckConstraint(condition=models.Q(status__in=InquiryStatus.values), name="inquiry_status_valid"),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.db.models import Count, DateTimeField, F, FloatField, Func, Q, QuerySet, Value
 from django.db.models.functions import Floor
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
+
+from lib import roles
 
 from .models import OPEN_EXCLUDED, Inquiry
 
@@ -48,6 +51,13 @@ class SecondsBetween(Func):
         (end, end_params), (start, start_params) = self._compiled(compiler)
         return f"EXTRACT(EPOCH FROM ({end} - {start}))::double precision", (*end_params, *start_params)
 
+
+
+def get_inquiry(user: AbstractBaseUser, pk: int, *, act: bool = False) -> Inquiry:
+    """The inquiry, with its requester and assignee, if the user may read it (or act on it):
+    404 / 403 otherwise."""
+    roles.require_role(user, *(roles.CASE_WRITERS if act else roles.CASE_READERS))
+    return get_object_or_404(Inquiry.objects.select_related("requester", "assignee", "duplicate_of"), pk=pk)
 
 def open_inquiries() -> QuerySet[Inquiry]:
     return Inquiry.objects.filter(OPEN)

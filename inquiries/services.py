@@ -5,6 +5,7 @@ a move, saves and writes the timeline row); the services here add what each move
 """
 
 import datetime as dt
+from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,7 +22,7 @@ from lib import roles
 from library.suggest import suggest
 
 from .models import Inquiry, InquiryAttachment, InquiryEvent, ReferenceCounter, Requester
-from .workflow import CLOSED_STATUSES, IllegalTransition, inquiry_transition, record_event
+from .workflow import ALLOWED_MOVES, CLOSED_STATUSES, IllegalTransition, can_move, inquiry_transition, record_event
 
 S = Inquiry.Status
 TAKEABLE_STATUSES = (S.NEW, S.WAITING)
@@ -322,6 +323,59 @@ def specialists():
     return (
         get_user_model().objects.filter(is_active=True, groups__name=roles.SPECIALIST).distinct().order_by("username")
     )
+
+
+# --- Moves that follow the reply ---------------------------------------------------------------
+# The replies app reports what happened to its letter; which move that makes here is decided here.
+
+# The inquiry may reach "sent" through these on the way (e.g. drafting → ready → sent when no
+# review is required); never through a closed or new status.
+PASSING = {S.DRAFTING, S.READY}
+
+
+def path_to_sent(status: str) -> list[str] | None:
+    """The shortest legal list of moves from `status` to sent, or None."""
+    paths = deque([[status]])
+    while paths:
+        path = paths.popleft()
+        for step in ALLOWED_MOVES.get(path[-1], ()):
+            if step == S.SENT:
+                return path[1:] + [step]
+            if step in PASSING and step not in path:
+                paths.append(path + [step])
+    return None
+
+
+def inquiry_mark_drafting(*, inquiry: Inquiry, by: AbstractBaseUser, data: dict) -> None:
+    """A reply was started: an assigned inquiry moves to drafting; any other only logs it."""
+    if inquiry.status == S.ASSIGNED:
+        inquiry_transition(inquiry=inquiry, to=S.DRAFTING, by=by, action="reply.started", data=data)
+    else:
+        record_event(inquiry=inquiry, action="reply.started", by=by, data=data)
+
+
+def inquiry_follow_reply(
+    *, inquiry: Inquiry, to: str, by: AbstractBaseUser, action: str, note: str = "", data: dict
+) -> None:
+    """Move the inquiry along with its reply (to drafting, in review, ready) when the workflow
+    allows it; else just log."""
+    if inquiry.status != to and can_move(inquiry.status, to):
+        inquiry_transition(inquiry=inquiry, to=to, by=by, action=action, note=note, data=data)
+    else:
+        record_event(inquiry=inquiry, action=action, by=by, note=note, data=data)
+
+
+def inquiry_mark_sent(*, inquiry: Inquiry, by: AbstractBaseUser | None, data: dict) -> None:
+    """A reply went out: move the inquiry to sent along the legal path; when there is none, only log it."""
+    inquiry.refresh_from_db(fields=["status"])
+    path = path_to_sent(inquiry.status) if inquiry.status != S.SENT else None
+    if not path:
+        note = "" if inquiry.status == S.SENT else f"The inquiry stays {inquiry.get_status_display()}."
+        record_event(inquiry=inquiry, action="reply.sent", by=by, note=note, data=data)
+        return
+    for step in path[:-1]:
+        inquiry_transition(inquiry=inquiry, to=step, by=by, action="reply.sending", data=data)
+    inquiry_transition(inquiry=inquiry, to=S.SENT, by=by, action="reply.sent", data=data)
 
 
 # --- Privacy ---------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -20,23 +19,12 @@ from .forms import AssignForm, CloseForm, MoveForm, NoteForm, StaffInquiryForm, 
 from .models import Inquiry, InquiryAttachment
 from .workflow import ALLOWED_MOVES, CLOSED_STATUSES, IllegalTransition, can_move
 
-ACTING_ROLES = roles.CASE_WRITERS
-
-
 staff_required = roles.role_required(*roles.CASE_READERS)
-
-
-def _get_inquiry(request: HttpRequest, pk: int, *, act: bool = False) -> Inquiry:
-    """The inquiry, with its requester and assignee; 403 when the user may not act on it."""
-    if act and not roles.has_role(request.user, *ACTING_ROLES):
-        raise PermissionDenied
-    queryset = Inquiry.objects.select_related("requester", "assignee", "duplicate_of")
-    return get_object_or_404(queryset, pk=pk)
 
 
 def available_actions(inquiry: Inquiry, user) -> list[dict]:
     """The buttons shown on the detail page for the inquiry's current status."""
-    if not roles.has_role(user, *ACTING_ROLES):
+    if not roles.has_role(user, *roles.CASE_WRITERS):
         return []
     S = Inquiry.Status
     actions: list[dict] = []
@@ -57,7 +45,7 @@ def available_actions(inquiry: Inquiry, user) -> list[dict]:
 @staff_required
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = _get_inquiry(request, pk)
+    inquiry = selectors.get_inquiry(request.user, pk)
     events = inquiry.events.select_related("actor")
     earlier = (
         Inquiry.objects.filter(requester_id=inquiry.requester_id)
@@ -65,7 +53,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         .only("id", "reference", "status", "received_at", "due_date")
         .order_by("-received_at")[:20]
     )
-    can_act = roles.has_role(request.user, *ACTING_ROLES)
+    can_act = roles.has_role(request.user, *roles.CASE_WRITERS)
     context = {
         "inquiry": inquiry,
         "topics": list(inquiry.topics.all()),
@@ -79,7 +67,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "close_form": CloseForm(),
         "note_form": NoteForm(),
     }
-    return render(request, "inquiries/detail.html", context)
+    # The page is assembled at project level (templates/desk/): the inquiry with the other apps' panels.
+    return render(request, "desk/inquiry_detail.html", context)
 
 
 def _back(inquiry: Inquiry) -> HttpResponse:
@@ -89,7 +78,7 @@ def _back(inquiry: Inquiry) -> HttpResponse:
 @staff_required
 @require_POST
 def take(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = _get_inquiry(request, pk, act=True)
+    inquiry = selectors.get_inquiry(request.user, pk, act=True)
     try:
         services.inquiry_take(inquiry=inquiry, by=request.user)
     except (services.AlreadyTaken, IllegalTransition) as error:
@@ -102,9 +91,8 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
-    if not roles.has_role(request.user, roles.SUPERVISOR):
-        raise PermissionDenied
-    inquiry = _get_inquiry(request, pk, act=True)
+    roles.require_role(request.user, roles.SUPERVISOR)
+    inquiry = selectors.get_inquiry(request.user, pk, act=True)
     form = AssignForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a specialist to assign.")
@@ -119,7 +107,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def move(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = _get_inquiry(request, pk, act=True)
+    inquiry = selectors.get_inquiry(request.user, pk, act=True)
     form = MoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("to", ["Unknown status."])))
@@ -136,7 +124,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def close(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = _get_inquiry(request, pk, act=True)
+    inquiry = selectors.get_inquiry(request.user, pk, act=True)
     form = CloseForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -152,7 +140,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = _get_inquiry(request, pk, act=True)
+    inquiry = selectors.get_inquiry(request.user, pk, act=True)
     try:
         services.inquiry_reopen(inquiry=inquiry, by=request.user, note=request.POST.get("note", "")[:2000])
     except IllegalTransition as error:
@@ -163,7 +151,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def note(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = _get_inquiry(request, pk, act=True)
+    inquiry = selectors.get_inquiry(request.user, pk, act=True)
     form = NoteForm(request.POST)
     if form.is_valid():
         services.inquiry_note(inquiry=inquiry, by=request.user, note=form.cleaned_data["note"])
@@ -175,7 +163,7 @@ def note(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def topics(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = _get_inquiry(request, pk, act=True)
+    inquiry = selectors.get_inquiry(request.user, pk, act=True)
     form = TopicsForm(request.POST, inquiry=inquiry)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -192,8 +180,7 @@ def topics(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     """Staff entry of an inquiry received by phone, email or letter."""
-    if not roles.has_role(request.user, *ACTING_ROLES):
-        raise PermissionDenied
+    roles.require_role(request.user, *roles.CASE_WRITERS)
     form = StaffInquiryForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         inquiry = services.inquiry_create(by=request.user, **form.cleaned_data)

@@ -16,7 +16,7 @@ ALL_ROLES = (SPECIALIST, REVIEWER, LIBRARY_EDITOR, SUPERVISOR)
 # Who sees inquiries and replies, with the requesters' personal data: the people who answer
 # them. A library editor edits the library and has no need of that data.
 CASE_READERS = (SPECIALIST, REVIEWER, SUPERVISOR)
-# Who takes, drafts and sends.
+# Who takes, drafts and sends. Approving or returning a reply takes the REVIEWER role.
 CASE_WRITERS = (SPECIALIST, SUPERVISOR)
 
 
@@ -33,6 +33,12 @@ def has_role(user: AbstractBaseUser | AnonymousUser, *roles: str) -> bool:
     return bool(names.intersection(roles))
 
 
+def require_role(user: AbstractBaseUser | AnonymousUser, *roles: str) -> None:
+    """PermissionDenied (403) unless the user holds one of the roles."""
+    if not has_role(user, *roles):
+        raise PermissionDenied
+
+
 def is_staff_member(user: AbstractBaseUser | AnonymousUser) -> bool:
     return has_role(user, *ALL_ROLES)
 
@@ -44,8 +50,7 @@ def role_required(*allowed: str):
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs):
-            if not has_role(request.user, *allowed):
-                raise PermissionDenied
+            require_role(request.user, *allowed)
             return view(request, *args, **kwargs)
 
         return wrapper

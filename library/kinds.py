@@ -5,18 +5,20 @@ Used by the suggestions (what a question asks) and by the importers (what a head
 
 import re
 
+from library.models import SectionKind as K
+
 # Kind → phrases (regular expressions over lower-cased text, matched at word boundaries).
 KIND_PHRASES: dict[str, list[str]] = {
-    "cause": [r"what causes?", r"caus(?:e|es|ed|ing)", r"why does"],
-    "treatment": [r"treat(?:ed|ment|ments|ing|able)?", r"therap(?:y|ies)", r"cur(?:e|es|ed|able)", r"medications?",
+    K.CAUSE: [r"what causes?", r"caus(?:e|es|ed|ing)", r"why does"],
+    K.TREATMENT: [r"treat(?:ed|ment|ments|ing|able)?", r"therap(?:y|ies)", r"cur(?:e|es|ed|able)", r"medications?",
                   r"medicines?", r"drugs?", r"manag(?:ed|ement)"],
-    "symptoms": [r"symptoms?", r"signs?", r"what to expect", r"features?"],
-    "inheritance": [r"inherit(?:ed|ance|able)?", r"genetic", r"hereditary", r"passed (?:on|down)", r"my children",
+    K.SYMPTOMS: [r"symptoms?", r"signs?", r"what to expect", r"features?"],
+    K.INHERITANCE: [r"inherit(?:ed|ance|able)?", r"genetic", r"hereditary", r"passed (?:on|down)", r"my children",
                     r"my kids", r"runs? in (?:the|my) family"],
-    "diagnosis": [r"test(?:s|ed|ing)?", r"diagnos(?:e|ed|is|tic)", r"screen(?:ed|ing)?"],
-    "prognosis": [r"life expectancy", r"outlook", r"prognosis", r"how long"],
+    K.DIAGNOSIS: [r"test(?:s|ed|ing)?", r"diagnos(?:e|ed|is|tic)", r"screen(?:ed|ing)?"],
+    K.PROGNOSIS: [r"life expectancy", r"outlook", r"prognosis", r"how long"],
     # "What are the symptoms ..." asks for symptoms, not for an overview.
-    "overview": [
+    K.OVERVIEW: [
         r"what(?: is|'s| are)(?! (?:the |its |some |any )?(?:signs?|symptoms?|causes?|treatments?|therap|outlook"
         r"|prognosis|life expectancy|tests?|chances?))",
         r"tell me about",
@@ -46,7 +48,7 @@ def kind_of_heading(heading: str, topic_name: str = "") -> str:
     if topic_name:
         heading = re.sub(re.escape(topic_name), " ", heading, flags=re.IGNORECASE)
     kinds = kinds_in(heading)
-    specific = [kind for kind in kinds if kind != "overview"]
+    specific = [kind for kind in kinds if kind != K.OVERVIEW]
     if specific:
         return specific[0]
-    return "overview" if kinds else "other"
+    return K.OVERVIEW if kinds else K.OTHER

@@ -6,14 +6,15 @@ from dataclasses import dataclass, field
 
 from library.gard_text import PageError
 from library.markdown_text import escape_markdown
+from library.models import SectionKind as K
 
 QTYPE_KINDS = {
-    "information": "overview",
-    "symptoms": "symptoms",
-    "causes": "cause",
-    "inheritance": "inheritance",
-    "exams and tests": "diagnosis",
-    "treatment": "treatment",
+    "information": K.OVERVIEW,
+    "symptoms": K.SYMPTOMS,
+    "causes": K.CAUSE,
+    "inheritance": K.INHERITANCE,
+    "exams and tests": K.DIAGNOSIS,
+    "treatment": K.TREATMENT,
 }
 GARD_ID_RE = re.compile(r"/gard/(\d+)(?:/|$)")
 # The header of the phenotype table that precedes a flattened list.

@@ -9,9 +9,6 @@ from simple_history.models import HistoricalRecords
 
 from library.placeholders import validate_placeholders
 
-# Also the canonical order of sections in a letter (Section.Kind mirrors it).
-SECTION_KINDS = ["overview", "symptoms", "cause", "inheritance", "diagnosis", "treatment", "prognosis", "other"]
-
 
 class Topic(models.Model):
     """A disease or other subject that fact-sheet sections are about."""
@@ -64,24 +61,29 @@ class Reference(models.Model):
         return self.text[:120]
 
 
+class SectionKind(models.TextChoices):
+    # The order of the members is the canonical order of sections in a letter.
+    OVERVIEW = "overview", "Overview"
+    SYMPTOMS = "symptoms", "Signs and symptoms"
+    CAUSE = "cause", "Cause"
+    INHERITANCE = "inheritance", "Inheritance"
+    DIAGNOSIS = "diagnosis", "Diagnosis"
+    TREATMENT = "treatment", "Treatment"
+    PROGNOSIS = "prognosis", "Prognosis"
+    OTHER = "other", "Other"
+
+
+class SectionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    RETIRED = "retired", "Retired"
+
+
 class Section(models.Model):
     """One fact-sheet section of a topic, maintained on its own with its own date."""
 
-    class Kind(models.TextChoices):
-        # The order of the members is the canonical order of sections in a letter.
-        OVERVIEW = "overview", "Overview"
-        SYMPTOMS = "symptoms", "Signs and symptoms"
-        CAUSE = "cause", "Cause"
-        INHERITANCE = "inheritance", "Inheritance"
-        DIAGNOSIS = "diagnosis", "Diagnosis"
-        TREATMENT = "treatment", "Treatment"
-        PROGNOSIS = "prognosis", "Prognosis"
-        OTHER = "other", "Other"
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        RETIRED = "retired", "Retired"
+    Kind = SectionKind
+    Status = SectionStatus
 
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="sections")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -100,10 +102,10 @@ class Section(models.Model):
         indexes = [models.Index(fields=["topic", "kind", "status"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind__in=SECTION_KINDS), name="section_kind_valid"
+                condition=models.Q(kind__in=SectionKind.values), name="section_kind_valid"
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["draft", "published", "retired"]), name="section_status_valid"
+                condition=models.Q(status__in=SectionStatus.values), name="section_status_valid"
             ),
         ]
 

@@ -5,14 +5,17 @@ from django.urls import reverse
 from library.models import is_stale
 
 
+class ReplyStatus(models.TextChoices):
+    DRAFTING = "drafting", "Drafting"
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
+    SENT = "sent", "Sent"
+
+
 class Reply(models.Model):
     """A letter answering one inquiry, assembled from blocks."""
 
-    class Status(models.TextChoices):
-        DRAFTING = "drafting", "Drafting"
-        IN_REVIEW = "in_review", "In review"
-        APPROVED = "approved", "Approved"
-        SENT = "sent", "Sent"
+    Status = ReplyStatus
 
     inquiry = models.ForeignKey("inquiries.Inquiry", on_delete=models.PROTECT, related_name="replies")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="replies")
@@ -34,7 +37,7 @@ class Reply(models.Model):
         verbose_name_plural = "replies"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["drafting", "in_review", "approved", "sent"]), name="reply_status_valid"
+                condition=models.Q(status__in=ReplyStatus.values), name="reply_status_valid"
             ),
         ]
 
@@ -45,6 +48,12 @@ class Reply(models.Model):
         return reverse("replies:compose", args=[self.pk])
 
 
+class BlockKind(models.TextChoices):
+    SECTION = "section", "Library section"
+    STANDARD = "standard", "Standard text"
+    CUSTOM = "custom", "Custom paragraph"
+
+
 class ReplyBlock(models.Model):
     """One block of a letter: a copied library section, a standard text or a custom paragraph.
 
@@ -52,10 +61,7 @@ class ReplyBlock(models.Model):
     remembers which version of the section it was copied from, for drift warnings.
     """
 
-    class Kind(models.TextChoices):
-        SECTION = "section", "Library section"
-        STANDARD = "standard", "Standard text"
-        CUSTOM = "custom", "Custom paragraph"
+    Kind = BlockKind
 
     reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="blocks")
     position = models.PositiveIntegerField()
@@ -78,7 +84,7 @@ class ReplyBlock(models.Model):
         ordering = ["position", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(kind="section") | models.Q(section__isnull=False),
+                condition=~models.Q(kind=BlockKind.SECTION) | models.Q(section__isnull=False),
                 name="section_block_has_section",
             ),
         ]
@@ -92,18 +98,23 @@ class ReplyBlock(models.Model):
         return self.kind == self.Kind.SECTION and self.last_updated is not None and is_stale(self.last_updated)
 
 
+class DeliveryMethod(models.TextChoices):
+    EMAIL = "email", "Email"
+    LETTER = "letter", "PDF letter"
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
 class Delivery(models.Model):
     """One sending of a reply: what exactly went out, to whom, when and how (the outbox)."""
 
-    class Method(models.TextChoices):
-        EMAIL = "email", "Email"
-        LETTER = "letter", "PDF letter"
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+    Method = DeliveryMethod
+    Status = DeliveryStatus
 
     reply = models.ForeignKey(Reply, on_delete=models.PROTECT, related_name="deliveries")
     method = models.CharField(max_length=10, choices=Method.choices, default=Method.EMAIL)
@@ -132,14 +143,14 @@ class Delivery(models.Model):
             # A reply goes out once: a double click or two workers cannot queue it twice.
             models.UniqueConstraint(
                 fields=["reply"],
-                condition=models.Q(status__in=["queued", "sending", "sent"]),
+                condition=models.Q(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING, DeliveryStatus.SENT]),
                 name="one_live_delivery_per_reply",
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["queued", "sending", "sent", "failed"]), name="delivery_status_valid"
+                condition=models.Q(status__in=DeliveryStatus.values), name="delivery_status_valid"
             ),
             models.CheckConstraint(
-                condition=models.Q(method__in=["email", "letter"]), name="delivery_method_valid"
+                condition=models.Q(method__in=DeliveryMethod.values), name="delivery_method_valid"
             ),
         ]
 
@@ -147,14 +158,17 @@ class Delivery(models.Model):
         return f"Delivery {self.pk} of reply {self.reply_id} ({self.status})"
 
 
+class BulkExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Rendering"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
 class BulkExport(models.Model):
     """A ZIP of letter PDFs rendered in the task worker, with its progress for the page that waits."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Rendering"
-        DONE = "done", "Ready"
-        FAILED = "failed", "Failed"
+    Status = BulkExportStatus
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -171,7 +185,7 @@ class BulkExport(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["queued", "running", "done", "failed"]), name="bulk_export_status_valid"
+                condition=models.Q(status__in=BulkExportStatus.values), name="bulk_export_status_valid"
             ),
         ]
 

@@ -1,13 +1,21 @@
-"""Shared personas. Alice and Bob are specialists, Rita reviews, Sam supervises,
-Lee edits the library, Charlie has an account but no role."""
+"""Shared personas and factories. Alice and Bob are specialists, Rita reviews, Sam supervises,
+Lee edits the library, Charlie has an account but no role. The factories write rows straight
+to the database; each app's tests/<app>/factories.py builds on them."""
 
+import datetime as dt
+import itertools
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+from django.utils import timezone
 
+from inquiries.models import Inquiry, Requester
+from inquiries.services import due_date_for
 from lib import roles
+from library.models import Reference, Section, StandardText, Topic
 
 PASSWORD = "correct horse battery staple"
 
@@ -65,3 +73,105 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # The personas get real passwords and the tests log in often; the real hasher costs ~0.3 s each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate limits and dashboard statistics live in the cache: each test starts without them."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+# --- Factories ----------------------------------------------------------------------------------
+
+QUESTION = "What causes scleromyxedema and how is it treated?"
+_numbers = itertools.count(1)
+
+
+def make_requester(name: str = "Jane Doe", email: str = "jane@example.org", **fields) -> Requester:
+    return Requester.objects.create(name=name, email=email, **fields)
+
+
+def make_inquiry(
+    requester: Requester | None = None,
+    *,
+    name: str = "Jane Doe",
+    question: str = QUESTION,
+    topics=(),
+    assignee: User | None = None,
+    status: str | None = None,
+    received_at: dt.datetime | None = None,
+    **fields,
+) -> Inquiry:
+    """An inquiry from `requester` (else a new one called `name`): new, or assigned when it has
+    an assignee, unless `status` says otherwise."""
+    received_at = received_at or timezone.now()
+    fields.setdefault("due_date", due_date_for(received_at))
+    inquiry = Inquiry.objects.create(
+        reference=f"T-{next(_numbers):06d}",
+        requester=requester or make_requester(name),
+        question=question,
+        assignee=assignee,
+        status=status or (Inquiry.Status.ASSIGNED if assignee else Inquiry.Status.NEW),
+        received_at=received_at,
+        **fields,
+    )
+    inquiry.topics.set(topics)
+    return inquiry
+
+
+def make_topic(name: str = "Scleromyxedema", **fields) -> Topic:
+    return Topic.objects.create(name=name, **fields)
+
+
+def make_reference(key: str = "koronowska2013", text: str = "", **fields) -> Reference:
+    return Reference.objects.create(key=key, text=text or f"Author {key}. A paper. 2020.", **fields)
+
+
+def make_section(
+    topic: Topic | None = None,
+    kind: str = Section.Kind.OVERVIEW,
+    heading: str = "",
+    body: str = "Text.",
+    *,
+    status: str = Section.Status.PUBLISHED,
+    last_updated: dt.date | None = None,
+) -> Section:
+    topic = topic or make_topic()
+    return Section.objects.create(
+        topic=topic,
+        kind=kind,
+        heading=heading or f"{Section.Kind(kind).label} of {topic.name}",
+        body=body,
+        status=status,
+        last_updated=last_updated or timezone.localdate(),
+    )
+
+
+def make_standard_text(kind: str = StandardText.Kind.CLOSING, body: str = "We hope this helps.", *,
+                       language: str = "en", name: str = "Standard", is_default: bool = False) -> StandardText:
+    return StandardText.objects.create(kind=kind, body=body, language=language, name=name, is_default=is_default)
+
+
+STANDARD_BODIES = {
+    StandardText.Kind.LETTERHEAD: "The Information Center",
+    StandardText.Kind.GREETING: "Dear {requester_name},",
+    StandardText.Kind.CLOSING: "We hope this information is helpful.",
+    StandardText.Kind.SIGNATURE: "Warm regards,\nInformation Specialist",
+    StandardText.Kind.DISCLAIMER: "Please see our Disclaimer.",
+}
+
+
+def make_standard_texts(language: str = "en") -> dict[str, StandardText]:
+    """A default standard text of each kind in the language: a letter's frame."""
+    return {
+        kind: make_standard_text(kind, body, language=language, name=f"Default {kind}", is_default=True)
+        for kind, body in STANDARD_BODIES.items()
+    }

@@ -2,14 +2,17 @@
 
 from django import template
 
+from inquiries.models import Inquiry
+
 register = template.Library()
 
+S = Inquiry.Status
 BADGES = {
-    "new": "primary",
-    "waiting": "warning",
-    "sent": "success",
-    "closed": "success",
-    "closed_no_reply": "secondary",
+    S.NEW: "primary",
+    S.WAITING: "warning",
+    S.SENT: "success",
+    S.CLOSED: "success",
+    S.CLOSED_WITHOUT_REPLY: "secondary",
 }
 
 

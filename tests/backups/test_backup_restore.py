@@ -22,8 +22,8 @@ from django.db import connection
 from inquiries.models import Inquiry
 from inquiries.services import inquiry_attach
 from lib import roles
-from replies.deliveries import delivery_queue
 from replies.models import Delivery, Reply
+from replies.outbox.deliveries import delivery_queue
 
 # Real commits: pg_dump reads the database from its own session.
 pytestmark = pytest.mark.django_db(transaction=True)

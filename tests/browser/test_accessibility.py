@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def drafted(example_library, desk_settings):
     """An inquiry about the example letter's topic, taken by Alice, with a reply drafted from suggestions."""
     from inquiries.services import inquiry_create, inquiry_take
-    from replies.services import reply_start
+    from replies.composer.services import reply_start
 
     alice = make_user("alice", roles.SPECIALIST)
     inquiry = inquiry_create(name="Pat Doe", email="pat@example.org", condition="scleromyxedema",

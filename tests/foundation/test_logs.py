@@ -10,10 +10,14 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
+from django_guid import set_guid
 from django_tasks_db.models import DBTaskResult
 
 from inquiries.forms import fill_token
 from lib.tracing import REQUEST_ID_KWARG
+from replies.models import Delivery
+from replies.outbox.deliveries import delivery_queue
+from tests.replies.delivery_factories import small_reply
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +103,22 @@ def test_it_carries_the_request_id_through_the_database_queue(client, log_output
     assert mail.outbox[0].message()["X-Request-ID"] == request_id
     (task_line,) = lines_of(log_output, "replydesk.task")
     assert (task_line["request_id"], task_line["status"]) == (request_id, "SUCCESSFUL")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_writes_the_request_id_into_the_letter_email_and_its_archive(alice, log_output):
+    request_id = uuid.uuid4().hex
+    set_guid(request_id)  # as the request that pressed "Send" would have
+    try:
+        delivery = delivery_queue(reply=small_reply(alice), by=alice, method=Delivery.Method.EMAIL, attach_pdf=False)
+    finally:
+        set_guid(None)
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT
+    assert mail.outbox[0].message()["X-Request-ID"] == request_id
+    assert f"X-Request-ID: {request_id}".encode() in bytes(delivery.eml)
+    (task_line,) = lines_of(log_output, "replydesk.task")
+    assert (task_line["path"], task_line["request_id"]) == ("replies.outbox.tasks.send_delivery", request_id)
 
 
 def test_it_logs_a_failed_task_as_an_error(log_output):

@@ -1,8 +1,7 @@
 import pytest
 
 from inquiries.models import Inquiry, InquiryEvent
-
-from .factories import make_inquiry
+from tests.conftest import make_inquiry
 
 pytestmark = pytest.mark.django_db
 S = Inquiry.Status

@@ -5,8 +5,7 @@ from django.utils import timezone
 
 from inquiries.models import Inquiry
 from inquiries.selectors import weekly_chart
-
-from .factories import make_inquiry, make_requester
+from tests.conftest import make_inquiry, make_requester
 
 pytestmark = pytest.mark.django_db
 S = Inquiry.Status

@@ -4,8 +4,7 @@ from django.utils import timezone
 
 from inquiries.models import Inquiry
 from inquiries.services import inquiry_create, inquiry_note
-
-from .factories import make_inquiry, make_requester
+from tests.conftest import make_inquiry, make_requester
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ from django.core.management import CommandError, call_command
 
 from inquiries.models import Inquiry, InquiryEvent, Requester
 from library.models import Topic
-
-from .factories import make_requester
+from tests.conftest import make_requester
 
 pytestmark = pytest.mark.django_db
 GOOD_CSV = """name,email,question,received_at,channel,topic,status

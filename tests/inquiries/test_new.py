@@ -79,7 +79,7 @@ def test_it_renders_the_received_date_for_a_datetime_local_input(login, alice):
 def test_it_lists_inquiries_in_the_admin(client, db):
     from django.contrib.auth.models import User
 
-    from .factories import make_inquiry
+    from tests.conftest import make_inquiry
 
     inquiry = make_inquiry()
     admin = User.objects.create_superuser("root", "root@example.org", "x")

@@ -8,8 +8,7 @@ from django.utils import timezone
 from inquiries.models import Inquiry, InquiryEvent, Requester
 from inquiries.services import inquiry_attach
 from library.models import Topic
-
-from .factories import make_inquiry, make_requester
+from tests.conftest import make_inquiry, make_requester
 
 pytestmark = pytest.mark.django_db
 S = Inquiry.Status

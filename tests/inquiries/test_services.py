@@ -14,10 +14,10 @@ from inquiries.services import (
     inquiry_note,
     inquiry_reopen,
     inquiry_take,
+    path_to_sent,
 )
 from inquiries.workflow import IllegalTransition, inquiry_transition
-
-from .factories import make_inquiry
+from tests.conftest import make_inquiry
 
 pytestmark = pytest.mark.django_db
 S = Inquiry.Status
@@ -218,3 +218,10 @@ def test_it_reopens_a_closed_inquiry_when_a_supervisor_assigns_it(sam, alice):
     inquiry_assign(inquiry=inquiry, to_user=alice, by=sam)
     inquiry.refresh_from_db()
     assert (inquiry.status, inquiry.assignee, inquiry.close_reason) == (S.ASSIGNED, alice, "")
+
+
+def test_it_finds_the_legal_way_to_sent():
+    assert path_to_sent(S.READY) == [S.SENT]
+    assert path_to_sent(S.IN_REVIEW) == [S.READY, S.SENT]
+    assert path_to_sent(S.ASSIGNED) == [S.DRAFTING, S.READY, S.SENT]
+    assert path_to_sent(S.CLOSED) is None

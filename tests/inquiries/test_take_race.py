@@ -8,9 +8,7 @@ from django.db import connection
 from inquiries.models import Inquiry, InquiryEvent
 from inquiries.services import AlreadyTaken, inquiry_take
 from lib import roles
-from tests.conftest import make_user
-
-from .factories import make_inquiry
+from tests.conftest import make_inquiry, make_user
 
 TAKERS = 10
 

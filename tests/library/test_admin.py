@@ -4,8 +4,7 @@ import pytest
 from django.utils import timezone
 
 from library.models import Section, StandardText
-
-from .factories import make_reference, make_section, make_topic
+from tests.conftest import make_reference, make_section, make_topic
 
 
 @pytest.fixture
@@ -40,7 +39,7 @@ def test_it_searches_topics_with_typos(editor):
 
 
 def test_it_previews_a_section_rendered_with_its_references(editor):
-    ref = make_reference()
+    ref = make_reference(text="Koronowska SK. Scleromyxedema. 2013.")
     section = make_section(body="A **rare** disorder.[@koronowska2013]")
     section.references.add(ref)
     response = editor.get(f"/admin/library/section/{section.pk}/change/")
@@ -56,7 +55,7 @@ def test_it_moves_the_date_on_edit_unless_kept(editor):
     section.refresh_from_db()
     assert section.last_updated == timezone.localdate()
 
-    other = make_section(section.topic, "cause", body="Old.")
+    other = make_section(section.topic, "cause", body="Old.", last_updated=date(2016, 9, 29))
     editor.post(f"/admin/library/section/{other.pk}/change/", section_form(other, body="Fixed.", keep_date="on"))
     other.refresh_from_db()
     assert (other.body, other.last_updated) == ("Fixed.", date(2016, 9, 29))

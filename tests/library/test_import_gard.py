@@ -8,8 +8,6 @@ from lib.markup import render_text
 from library.models import Reference, Section, StandardText, Topic
 from tests.conftest import EXAMPLE_LETTER
 
-EXAMPLE = EXAMPLE_LETTER
-
 
 def run(*files) -> str:
     from io import StringIO
@@ -20,7 +18,7 @@ def run(*files) -> str:
 
 
 def bad_copy(tmp_path, old: str, new: str) -> Path:
-    text = EXAMPLE.read_text(encoding="utf-8")
+    text = EXAMPLE_LETTER.read_text(encoding="utf-8")
     assert old in text
     path = tmp_path / "bad.txt"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -35,7 +33,7 @@ def assert_nothing_stored():
 
 
 def test_it_imports_the_example_page(db):
-    assert run(EXAMPLE).startswith("imported 1 topics, 4 sections")
+    assert run(EXAMPLE_LETTER).startswith("imported 1 topics, 4 sections")
 
     topic = Topic.objects.get()
     assert topic.name == "Scleromyxedema"
@@ -54,7 +52,7 @@ def test_it_imports_the_example_page(db):
 
 
 def test_it_keeps_the_bullet_list_and_renders_it_back(db):
-    run(EXAMPLE)
+    run(EXAMPLE_LETTER)
     symptoms = Section.objects.get(kind="symptoms")
     assert symptoms.body.count("\n- ") == 8
     numbers = {"rongioletti2015": 1, "koronowska2013": 2, "liotta2016": 3, "tan2008": 4}
@@ -65,7 +63,7 @@ def test_it_keeps_the_bullet_list_and_renders_it_back(db):
 
 
 def test_it_keeps_closing_signature_disclaimer_and_letterhead_as_standard_texts(db):
-    run(EXAMPLE)
+    run(EXAMPLE_LETTER)
     texts = {t.kind: t for t in StandardText.objects.all()}
     assert texts["closing"].body.startswith("We hope this information is helpful.")
     assert texts["signature"].body == "Warm regards,\nGARD Information Specialist"
@@ -75,10 +73,10 @@ def test_it_keeps_closing_signature_disclaimer_and_letterhead_as_standard_texts(
 
 
 def test_it_changes_nothing_on_a_second_import(db):
-    run(EXAMPLE)
+    run(EXAMPLE_LETTER)
     history = Section.history.count()
     before = list(Section.objects.values().order_by("pk"))
-    out = run(EXAMPLE)
+    out = run(EXAMPLE_LETTER)
     assert out.startswith("imported 0 topics, 0 sections")
     assert "unchanged 1 topics, 4 sections" in out
     assert list(Section.objects.values().order_by("pk")) == before
@@ -88,7 +86,7 @@ def test_it_changes_nothing_on_a_second_import(db):
 
 def test_it_does_not_make_a_second_default_standard_text(db):
     StandardText.objects.create(kind="closing", language="en", name="Ours", body="Bye.", is_default=True)
-    run(EXAMPLE)
+    run(EXAMPLE_LETTER)
     imported = StandardText.objects.get(kind="closing", name="GARD")
     assert not imported.is_default
 
@@ -121,6 +119,6 @@ def test_it_imports_good_files_and_reports_the_bad_one(db, tmp_path):
 
     err = StringIO()
     with pytest.raises(CommandError):
-        call_command("import_gard", str(bad), str(EXAMPLE), stdout=StringIO(), stderr=err)
+        call_command("import_gard", str(bad), str(EXAMPLE_LETTER), stdout=StringIO(), stderr=err)
     assert str(bad) in err.getvalue()
     assert Section.objects.count() == 4

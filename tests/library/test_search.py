@@ -3,8 +3,7 @@ from django.db import connection
 
 from library.models import Section
 from library.search import search_sections, search_topics
-
-from .factories import make_section, make_topic
+from tests.conftest import make_section, make_topic
 
 
 @pytest.fixture

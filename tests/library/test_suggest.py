@@ -5,8 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from library.suggest import suggest
-
-from .factories import make_section, make_topic
+from tests.conftest import make_section, make_topic
 
 
 @pytest.fixture
@@ -111,4 +110,4 @@ def test_it_answers_on_the_command_line(library, tmp_path):
 def test_it_prints_text_without_json(library):
     out = StringIO()
     call_command("suggest", "What causes scleromyxedema?", stdout=out)
-    assert "Scleromyxedema: cause of Scleromyxedema? [cause]" in out.getvalue()
+    assert "Scleromyxedema: Cause of Scleromyxedema [cause]" in out.getvalue()

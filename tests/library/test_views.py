@@ -1,20 +1,21 @@
 import json
+from datetime import date
 
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from library.views import topic_autocomplete
-
-from .factories import make_reference, make_section, make_topic
+from tests.conftest import make_reference, make_section, make_topic
 
 
 def library():
     sclero = make_topic("Scleromyxedema", synonyms=["Arndt-Gottron disease"])
-    ref = make_reference()
+    ref = make_reference(text="Koronowska SK. Scleromyxedema. 2013.")
     overview = make_section(sclero, "overview", "What is scleromyxedema?", "A **rare** disorder.[@koronowska2013]")
     overview.references.add(ref)
-    make_section(sclero, "treatment", "How might scleromyxedema be treated?", "IVIG may help.[@koronowska2013]")
+    make_section(sclero, "treatment", "How might scleromyxedema be treated?", "IVIG may help.[@koronowska2013]",
+                 last_updated=date(2016, 9, 29))
     make_section(sclero, "cause", "What causes it, draft?", "Unknown.", status="draft")
     return sclero
 

@@ -42,7 +42,7 @@ def make_library(*, topic_name: str = "Scleromyxedema", body_extra: str = "", he
     return SimpleNamespace(topic=topic, reference=reference, sections=sections, standard_texts=texts)
 
 
-def make_inquiry(*, name: str = "Pat Doe", question: str = "", condition: str = "scleromyxedema",
+def receive_inquiry(*, name: str = "Pat Doe", question: str = "", condition: str = "scleromyxedema",
                  assignee: User | None = None, attach: bool = False) -> Inquiry:
     from inquiries import services
 
@@ -65,8 +65,3 @@ def thanks_token(inquiry: Inquiry) -> str:
 
     return signing.dumps(inquiry.pk, salt=THANKS_SALT)
 
-
-def make_reply(inquiry: Inquiry, author: User, sections: str = "all"):
-    from replies.services import reply_start
-
-    return reply_start(inquiry=inquiry, by=author, sections=sections)

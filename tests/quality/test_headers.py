@@ -220,7 +220,7 @@ def test_it_refuses_a_post_without_the_csrf_token(alice, path):
 def test_it_refuses_a_desk_action_without_the_csrf_token(alice):
     from django.test import Client
 
-    from tests.quality.factories import make_inquiry
+    from tests.conftest import make_inquiry
 
     inquiry = make_inquiry()
     client = Client(enforce_csrf_checks=True)

@@ -23,6 +23,7 @@ from library.models import Reference, Section, StandardText
 from replies.models import Reply
 from tests.quality import factories
 from tests.quality.hostile import ALL, SHORT, live_markup, over_escaped
+from tests.replies.factories import make_reply
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +147,7 @@ def test_it_neutralises_spreadsheet_formulas_in_the_csv_export(client, login, al
 
 def test_it_escapes_hostile_requester_text_in_the_letter(login, alice, hostile_inquiry):
     desk = login(alice)
-    reply = factories.make_reply(hostile_inquiry, alice)
+    reply = make_reply(alice, inquiry=hostile_inquiry)
     assert ALL.strip() in reply.title or "<script>" in reply.title
     composer = assert_no_live_markup(desk.get(f"/desk/replies/{reply.pk}/"), "composer")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in composer
@@ -161,7 +162,7 @@ def test_it_escapes_hostile_requester_text_in_the_letter(login, alice, hostile_i
 
 def test_it_sanitises_markdown_typed_into_a_block(login, alice, hostile_inquiry):
     desk = login(alice)
-    reply = factories.make_reply(hostile_inquiry, alice)
+    reply = make_reply(alice, inquiry=hostile_inquiry)
     block = reply.blocks.order_by("position").first()
     preview = desk.post("/desk/replies/preview/", {"body": ALL})
     assert_no_live_markup(preview, "Markdown preview")
@@ -190,9 +191,9 @@ def hostile_library(db):
 
 
 def test_it_sanitises_hostile_library_text_in_the_letter(client, login, alice, hostile_library):
-    inquiry = factories.make_inquiry(assignee=alice)
+    inquiry = factories.receive_inquiry(assignee=alice)
     inquiry.topics.add(hostile_library.topic)
-    reply = factories.make_reply(inquiry, alice)
+    reply = make_reply(alice, inquiry=inquiry)
     assert reply.blocks.filter(section__isnull=False).count() == 3
     desk = login(alice)
     assert_no_live_markup(desk.get(f"/desk/replies/{reply.pk}/"), "composer")
@@ -203,12 +204,13 @@ def test_it_sanitises_hostile_library_text_in_the_letter(client, login, alice, h
 
 def test_it_sends_hostile_text_safely_and_archives_it(login, alice, rita, hostile_library, settings,
                                                      django_capture_on_commit_callbacks):
-    from replies import deliveries, services
+    from replies.composer import services
+    from replies.outbox import deliveries
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    inquiry = factories.make_inquiry(name=SHORT[:200], assignee=alice)
+    inquiry = factories.receive_inquiry(name=SHORT[:200], assignee=alice)
     inquiry.topics.add(hostile_library.topic)
-    reply = factories.make_reply(inquiry, alice)
+    reply = make_reply(alice, inquiry=inquiry)
     reply = services.reply_submit(reply=reply, version=reply.version, by=alice)
     reply = services.reply_approve(reply=reply, version=reply.version, by=rita)
     with django_capture_on_commit_callbacks(execute=True):
@@ -290,7 +292,7 @@ def test_it_escapes_hostile_text_typed_by_staff(login, alice, rita, settings, tm
     download = desk.get(f"/desk/inquiries/{inquiry.pk}/attachments/{attachment.pk}/")
     assert "\n" not in download["Content-Disposition"] and "<script" not in download["Content-Disposition"]
 
-    reply = factories.make_reply(inquiry, alice)
+    reply = make_reply(alice, inquiry=inquiry)
     desk.post(f"/desk/replies/{reply.pk}/title/", {"title": ALL[:1000], "version": reply.version})
     reply.refresh_from_db()
     desk.post(f"/desk/replies/{reply.pk}/add/custom/", {"heading": SHORT, "body": ALL, "version": reply.version})

@@ -24,7 +24,6 @@ from tests.conftest import EXAMPLE_LETTER, MEDQUAD_SAMPLE
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLE = EXAMPLE_LETTER
 MEDQUAD = MEDQUAD_SAMPLE / "0000004.xml"
 COUNTED_APPS = ("library", "inquiries", "replies")
 
@@ -171,7 +170,7 @@ def run_importer(command: str, content: str | bytes, suffix: str) -> None:
             assert row_counts() == before, f"{command} refused the file but stored part of it"
 
 
-gard_text = EXAMPLE.read_text(encoding="utf-8")
+gard_text = EXAMPLE_LETTER.read_text(encoding="utf-8")
 gard_inputs = st.one_of(mutated_lines(gard_text), mutated_chars(gard_text), st.text(max_size=500),
                         st.binary(max_size=200))
 

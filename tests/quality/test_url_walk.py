@@ -25,6 +25,7 @@ from lib import roles
 from replies.models import BulkExport, Delivery
 from tests.conftest import make_user
 from tests.quality import factories
+from tests.replies.factories import make_reply
 
 PUBLIC = "public"
 NOBODY: tuple = ()
@@ -217,8 +218,8 @@ def world(db, alice, bob, rita, sam, lee, charlie, settings, tmp_path):
     lee.save(update_fields=["is_staff"])
     root = User.objects.create_superuser("root", "root@desk.example.org", "x")
     library = factories.make_library()
-    inquiry = factories.make_inquiry(assignee=alice, attach=True)
-    reply = factories.make_reply(inquiry, alice)
+    inquiry = factories.receive_inquiry(assignee=alice, attach=True)
+    reply = make_reply(alice, inquiry=inquiry)
     delivery = Delivery.objects.create(reply=reply, created_by=alice, recipient_email="pat@example.org",
                                        recipient_name="Pat Doe", status=Delivery.Status.SENT,
                                        eml=b"Subject: hi\n\nhello", pdf=b"%PDF-1.7", pdf_sha256="0" * 64)
@@ -393,6 +394,6 @@ def test_it_refuses_an_inactive_staff_member(client, db):
     client.force_login(former, backend="django.contrib.auth.backends.ModelBackend")
     former.is_active = False
     former.save(update_fields=["is_active"])
-    inquiry = factories.make_inquiry()
+    inquiry = factories.receive_inquiry()
     response = client.get(f"/desk/inquiries/{inquiry.pk}/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")

@@ -1,18 +1,18 @@
 """Factories for the delivery, PDF, email and export tests: the example letter, ready to send."""
 
+import io
+
 from django.core.management import call_command
 
 from library.models import Topic
 from replies.models import Reply
-from tests.conftest import EXAMPLE_LETTER
+from tests.conftest import EXAMPLE_LETTER, make_inquiry
 
-from .factories import make_inquiry, make_reply
-
-EXAMPLE = EXAMPLE_LETTER
+from .factories import make_reply
 
 
 def import_example() -> Topic:
-    call_command("import_gard", str(EXAMPLE), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("import_gard", str(EXAMPLE_LETTER), stdout=io.StringIO())
     return Topic.objects.get(name="Scleromyxedema")
 
 

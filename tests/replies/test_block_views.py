@@ -1,7 +1,8 @@
 from inquiries.models import InquiryEvent
 from replies.models import ReplyBlock
+from tests.conftest import make_reference, make_section, make_standard_texts
 
-from .factories import make_reference, make_reply, make_section, make_standard_texts
+from .factories import make_reply
 
 
 def url(reply, name, block=None):

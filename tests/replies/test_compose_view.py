@@ -4,9 +4,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from library.models import Section
-from replies.services import reply_block_add
+from replies.composer.services import reply_block_add
+from tests.conftest import make_section, make_standard_texts
 
-from .factories import make_reply, make_section, make_standard_texts
+from .factories import make_reply
 
 
 def test_it_shows_the_composer(alice, login):

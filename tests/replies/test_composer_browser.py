@@ -5,7 +5,9 @@ import shutil
 
 import pytest
 
-from .factories import make_reply, make_section, make_standard_texts
+from tests.conftest import make_section, make_standard_texts
+
+from .factories import make_reply
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

@@ -1,7 +1,7 @@
 import pytest
 
+from replies.composer.services import ReplyConflict, reply_block_edit, reply_block_move, reply_update
 from replies.models import Reply
-from replies.services import ReplyConflict, reply_block_edit, reply_block_move, reply_update
 
 from .factories import make_reply
 

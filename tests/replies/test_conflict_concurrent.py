@@ -3,8 +3,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from replies.composer.services import ReplyConflict, reply_block_edit
 from replies.models import Reply
-from replies.services import ReplyConflict, reply_block_edit
 
 from .factories import make_reply
 

@@ -6,8 +6,9 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from replies.deliveries import delivery_queue, delivery_send
 from replies.models import Delivery
+from replies.outbox.deliveries import delivery_queue
+from replies.outbox.sending import delivery_send
 
 from .delivery_factories import small_reply
 

@@ -1,6 +1,7 @@
 """Sending through a real SMTP server on loopback (aiosmtpd): once, and once only."""
 
 import email
+import io
 import socket
 from email import policy
 
@@ -10,8 +11,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from inquiries.models import Inquiry
-from replies.deliveries import delivery_send
 from replies.models import Delivery, Reply
+from replies.outbox.sending import delivery_send
 
 from .delivery_factories import small_reply
 
@@ -88,7 +89,7 @@ def test_it_sends_one_message_with_text_html_and_pdf_even_when_posted_twice(
 
 
 def test_it_archives_the_bytes_that_went_out(alice, smtp_server, django_capture_on_commit_callbacks):
-    from replies.deliveries import delivery_queue
+    from replies.outbox.deliveries import delivery_queue
 
     reply = small_reply(alice)
     with django_capture_on_commit_callbacks(execute=True):
@@ -145,7 +146,7 @@ def test_it_retries_automatically_when_the_backoff_has_passed(alice, smtp_port, 
 
     from django.utils import timezone
 
-    from replies.deliveries import delivery_queue
+    from replies.outbox.deliveries import delivery_queue
 
     reply = small_reply(alice)
     with django_capture_on_commit_callbacks(execute=True):
@@ -158,11 +159,11 @@ def test_it_retries_automatically_when_the_backoff_has_passed(alice, smtp_port, 
     controller.start()
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            call_command("retry_deliveries", stdout=open("/dev/null", "w"))  # noqa: SIM115
+            call_command("retry_deliveries", stdout=io.StringIO())
         assert inbox.messages == []  # not yet: the backoff has not passed
         Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
         with django_capture_on_commit_callbacks(execute=True):
-            call_command("retry_deliveries", stdout=open("/dev/null", "w"))  # noqa: SIM115
+            call_command("retry_deliveries", stdout=io.StringIO())
     finally:
         controller.stop()
     assert len(inbox.messages) == 1

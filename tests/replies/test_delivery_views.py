@@ -5,8 +5,9 @@ from django.core import mail
 from django.urls import reverse
 
 from inquiries.models import InquiryEvent
-from replies.deliveries import delivery_queue, delivery_send
 from replies.models import Delivery, Reply
+from replies.outbox.deliveries import delivery_queue
+from replies.outbox.sending import delivery_send
 from replies.templatetags.deliveries_tags import deliveries_of
 
 from .delivery_factories import small_reply

@@ -1,5 +1,7 @@
 """Production's task backend: Send only queues; `manage.py db_worker` delivers, once."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -31,7 +33,7 @@ def test_it_leaves_the_sending_to_the_worker(client, alice, smtp_server, databas
     assert delivery.status == Delivery.Status.QUEUED
     assert smtp_server.messages == []
 
-    call_command("db_worker", "--batch", "--no-startup-delay", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
 
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.SENT

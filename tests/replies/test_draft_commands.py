@@ -4,8 +4,7 @@ from django.core.management.base import CommandError
 
 from inquiries.models import Inquiry
 from replies.models import Reply
-
-from .factories import make_inquiry, make_reference, make_section, make_standard_texts, make_topic
+from tests.conftest import make_inquiry, make_reference, make_section, make_standard_texts, make_topic
 
 
 @pytest.fixture

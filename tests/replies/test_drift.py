@@ -5,9 +5,9 @@ from django.test.utils import CaptureQueriesContext
 
 from library.models import Section
 from library.services import section_update
+from replies.composer.selectors import block_drifts, stale_block_ids
+from replies.composer.services import ReplyError, reply_block_edit, reply_block_refresh
 from replies.models import ReplyBlock
-from replies.selectors import block_drifts, stale_block_ids
-from replies.services import ReplyError, reply_block_edit, reply_block_refresh
 
 from .factories import make_reply
 

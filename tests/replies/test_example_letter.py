@@ -5,11 +5,7 @@ from django.core.management import call_command, get_commands
 
 from library.models import Topic
 from replies.models import Reply
-from tests.conftest import EXAMPLE_LETTER
-
-from .factories import make_inquiry
-
-EXAMPLE = EXAMPLE_LETTER
+from tests.conftest import EXAMPLE_LETTER, make_inquiry
 
 
 def squash(text: str) -> str:
@@ -18,12 +14,12 @@ def squash(text: str) -> str:
 
 def expected_letter() -> str:
     """The example from its first line to its last reference."""
-    return squash(EXAMPLE.read_text(encoding="utf-8"))
+    return squash(EXAMPLE_LETTER.read_text(encoding="utf-8"))
 
 
 @pytest.mark.skipif("import_gard" not in get_commands(), reason="the library's import_gard is not there yet")
 def test_it_gives_back_the_example_letter(db, capsys, tmp_path):
-    call_command("import_gard", str(EXAMPLE))
+    call_command("import_gard", str(EXAMPLE_LETTER))
     inquiry = make_inquiry(topics=[Topic.objects.get(name="Scleromyxedema")])
     capsys.readouterr()
     call_command("draft_reply", str(inquiry.pk), "--sections", "all")

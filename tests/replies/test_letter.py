@@ -1,9 +1,8 @@
-from replies.letter import assemble_letter
+from replies.composer.services import reply_block_add, reply_start
+from replies.letter.assembly import assemble_letter
+from replies.letter.render import letter_html, letter_text
 from replies.models import Reply
-from replies.render import letter_html, letter_text
-from replies.services import reply_block_add, reply_start
-
-from .factories import make_inquiry, make_reference, make_section, make_standard_texts, make_topic
+from tests.conftest import make_inquiry, make_reference, make_section, make_standard_texts, make_topic
 
 
 def two_topic_reply(author) -> Reply:
@@ -12,7 +11,7 @@ def two_topic_reply(author) -> Reply:
     first, second = make_topic("Alpha disease"), make_topic("Beta disease")
     make_section(first, "overview", body="Alpha is rare.[@only2021][@shared2020]")
     make_section(second, "overview", body="Beta is rarer.[@shared2020]")
-    inquiry = make_inquiry("What are alpha and beta?", topics=[first, second], assignee=author)
+    inquiry = make_inquiry(question="What are alpha and beta?", topics=[first, second], assignee=author)
     return reply_start(inquiry=inquiry, by=author, sections="all")
 
 

@@ -10,9 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from pypdf import PdfReader
 
-from replies.exports import export_reply
+from replies.letter.exports import export_reply
+from replies.letter.pdf import BASE_URL, FetchRefused, StaticOnlyFetcher, html_to_pdf
 from replies.models import ReplyBlock
-from replies.pdf import BASE_URL, FetchRefused, StaticOnlyFetcher, html_to_pdf
 
 from .delivery_factories import small_reply
 
@@ -86,11 +86,11 @@ def test_it_refuses_and_logs_every_outside_url_in_raw_html(local_server, caplog)
         + hostile(local_server)
         + "</body></html>"
     )
-    with caplog.at_level(logging.WARNING, logger="replies.pdf"):
+    with caplog.at_level(logging.WARNING, logger="replies.letter.pdf"):
         pdf = html_to_pdf(html)
     assert_nothing_leaked(pdf)
     assert Counter.requests == []
-    refused = " ".join(record.getMessage() for record in caplog.records if record.name == "replies.pdf")
+    refused = " ".join(record.getMessage() for record in caplog.records if record.name == "replies.letter.pdf")
     assert "file:///etc/passwd" in refused and "file:///etc/hostname" in refused and local_server in refused
     assert "Body text" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()  # the render went on
 

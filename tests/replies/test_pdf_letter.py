@@ -6,11 +6,12 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from replies.exports import export_reply
-from replies.letter import assemble_letter
-from replies.pdf import letter_document
+from replies.letter.assembly import assemble_letter
+from replies.letter.exports import export_reply
+from replies.letter.pdf import letter_document
+from tests.conftest import EXAMPLE_LETTER
 
-from .delivery_factories import EXAMPLE, example_reply
+from .delivery_factories import example_reply
 
 
 def squash(text: str) -> str:
@@ -34,7 +35,7 @@ def in_order(text: str, needles: list[str]) -> None:
 def test_it_reads_every_heading_date_closing_and_reference_in_order(example_pdf):
     reply, reader = example_pdf
     text = squash("\n".join(page.extract_text() for page in reader.pages))
-    example = EXAMPLE.read_text(encoding="utf-8")
+    example = EXAMPLE_LETTER.read_text(encoding="utf-8")
     headings = [squash(line) for line in example.splitlines() if line.strip().endswith("?")][1:]  # not the title
     assert len(headings) == 4
     dates = re.findall(r"Last updated: \d+/\d+/\d{4}", example)

@@ -4,14 +4,14 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from inquiries.models import Inquiry, InquiryEvent
-from replies.models import Reply
-from replies.services import (
+from replies.composer.services import (
     ReplyError,
     reply_approve,
     reply_mark_ready,
     reply_return,
     reply_submit,
 )
+from replies.models import Reply
 
 from .factories import make_reply
 

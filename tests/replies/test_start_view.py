@@ -2,8 +2,9 @@ from django.template.loader import render_to_string
 
 from inquiries.models import Inquiry
 from replies.models import Reply
+from tests.conftest import make_inquiry, make_section, make_standard_texts, make_topic
 
-from .factories import make_inquiry, make_reply, make_section, make_standard_texts, make_topic
+from .factories import make_reply
 
 
 def test_it_starts_a_reply_from_suggestions(alice, login):

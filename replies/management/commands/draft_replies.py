@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from inquiries.models import Inquiry
-from replies.services import reply_start
+from replies.composer.services import reply_start
 
 from .draft_reply import author_for, parse_sections
 

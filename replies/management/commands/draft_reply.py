@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from inquiries.models import Inquiry
 from library.models import Section
-from replies.services import reply_start
+from replies.composer.services import reply_start
 
 
 def parse_sections(value: str) -> str | list[str]:

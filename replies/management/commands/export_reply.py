@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from replies.exports import EXPORTERS, export_reply
+from replies.letter.exports import EXPORTERS, export_reply
 from replies.models import Reply
 
 

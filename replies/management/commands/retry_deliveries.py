@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from replies.deliveries import deliveries_retry_due
+from replies.outbox.deliveries import deliveries_retry_due
 
 
 class Command(BaseCommand):

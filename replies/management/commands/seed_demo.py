@@ -12,7 +12,7 @@ from inquiries import services as inquiry_services
 from inquiries.models import Inquiry, Requester
 from lib import roles
 from library.models import StandardText, Topic
-from replies.services import reply_start
+from replies.composer.services import reply_start
 
 DEMO_PASSWORD = "replydesk-demo"  # noqa: S105 (demo accounts for a local trial only)
 # The library is edited in the admin, which only staff accounts (is_staff) may enter.

@@ -1,47 +1,23 @@
 """Sending, retrying, archive and export downloads, and printing in bulk.
 
-Changes are POSTs to the services in replies.deliveries and replies.bulk; downloads are GETs
+Changes are POSTs to the services in replies.outbox.deliveries and replies.outbox.bulk; downloads are GETs
 (an archive download writes a timeline row: an audit record, not a change of state).
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lib import roles
-from lib.roles import has_role
 
+from ..fetch import get_delivery, get_export, get_reply
+from ..letter.exports import CONTENT_TYPES, EXPORTERS, export_filename, export_reply
+from ..models import BulkExport, Reply
 from . import bulk, deliveries
-from .exports import CONTENT_TYPES, EXPORTERS, export_filename, export_reply
-from .forms_delivery import BulkForm, SendForm
-from .models import BulkExport, Delivery, Reply
-
-READERS = roles.CASE_READERS
-SENDERS = roles.CASE_WRITERS
-
-
-def _check_role(request: HttpRequest, allowed: tuple[str, ...]) -> None:
-    if not has_role(request.user, *allowed):
-        raise PermissionDenied
-
-
-def _get_reply(request: HttpRequest, pk: int, *, send: bool = False) -> Reply:
-    _check_role(request, SENDERS if send else READERS)
-    return get_object_or_404(Reply.objects.select_related("inquiry__requester"), pk=pk)
-
-
-def _get_delivery(request: HttpRequest, pk: int, *, send: bool = False) -> Delivery:
-    _check_role(request, SENDERS if send else READERS)
-    return get_object_or_404(Delivery.objects.select_related("reply__inquiry"), pk=pk)
-
-
-def _get_export(request: HttpRequest, pk: int) -> BulkExport:
-    _check_role(request, SENDERS)
-    return get_object_or_404(BulkExport.objects.defer("zip"), pk=pk)
+from .forms import BulkForm, SendForm
 
 
 def _attachment(data: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -55,7 +31,7 @@ def _attachment(data: bytes, content_type: str, filename: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def send(request: HttpRequest, reply_pk: int) -> HttpResponse:
     """GET (or the composer's "Send…" button): choose how; POST with a method: queue it."""
-    reply = _get_reply(request, reply_pk, send=True)
+    reply = get_reply(request.user, reply_pk, write=True)
     form = SendForm(
         request.POST if "method" in request.POST else None,
         reply=reply,
@@ -76,7 +52,7 @@ def send(request: HttpRequest, reply_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
-    delivery = _get_delivery(request, pk, send=True)
+    delivery = get_delivery(request.user, pk, write=True)
     try:
         deliveries.delivery_retry(delivery=delivery, by=request.user)
     except deliveries.DeliveryError as error:
@@ -90,7 +66,7 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def archive(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """The exact bytes that went out (.eml or PDF); each download is logged in the timeline."""
-    delivery = _get_delivery(request, pk)
+    delivery = get_delivery(request.user, pk)
     if kind not in deliveries.ARCHIVE_KINDS:
         raise Http404
     try:
@@ -104,7 +80,7 @@ def archive(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest, reply_pk: int, fmt: str) -> HttpResponse:
     """The letter as it renders now: PDF, .eml, HTML or text (a draft's preview, not an archive)."""
-    reply = _get_reply(request, reply_pk)
+    reply = get_reply(request.user, reply_pk)
     if fmt not in EXPORTERS:
         raise Http404
     return _attachment(export_reply(reply, fmt), CONTENT_TYPES[fmt], export_filename(reply, fmt))
@@ -114,7 +90,7 @@ def export(request: HttpRequest, reply_pk: int, fmt: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def bulk_list(request: HttpRequest) -> HttpResponse:
     """Approved and sent replies with checkboxes; POST renders the chosen ones into one ZIP."""
-    _check_role(request, SENDERS)
+    roles.require_role(request.user, *roles.CASE_WRITERS)
     if request.method == "POST":
         form = BulkForm(request.POST)
         if form.is_valid():
@@ -136,7 +112,7 @@ def bulk_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def bulk_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _get_export(request, pk)
+    job = get_export(request.user, pk)
     template = "replies/_bulk_progress.html" if request.htmx else "replies/bulk_detail.html"
     return render(request, template, {"job": job})
 
@@ -144,7 +120,7 @@ def bulk_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def bulk_download(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _get_export(request, pk)
+    job = get_export(request.user, pk)
     if job.status != BulkExport.Status.DONE:
         raise Http404("This export is not ready.")
     data = BulkExport.objects.values_list("zip", flat=True).get(pk=job.pk)

@@ -5,19 +5,20 @@ Production: TASK_BACKEND=django_tasks_db.DatabaseBackend and `manage.py db_worke
 rows in the database, so any app process may enqueue and any worker may run them.
 """
 
-from django_tasks import task
-
-from .bulk import bulk_export_run
-from .deliveries import delivery_send
+from lib.tracing import task
 
 
 @task()
 def send_delivery(delivery_id: int) -> None:
     """Send one queued delivery (a no-op when another worker claimed it first)."""
+    from .sending import delivery_send
+
     delivery_send(delivery_id=delivery_id)
 
 
 @task()
 def render_bulk_export(export_id: int) -> None:
     """Render the PDFs of a bulk export into one ZIP, updating its progress as it goes."""
+    from .bulk_render import bulk_export_run
+
     bulk_export_run(export_id=export_id)

@@ -9,20 +9,23 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from inquiries.models import Inquiry
+from inquiries.selectors import get_inquiry
 from lib import roles
 from lib.markup import citation_keys, render_markdown
 from lib.roles import has_role
 from library.models import Reference, StandardText
 
+from ..fetch import get_reply
+from ..letter.assembly import assemble_letter, number_citations
+from ..letter.render import letter_html
+from ..models import Reply, ReplyBlock
 from . import services
-from .deliveries import sendable_statuses
 from .forms import (
     AddSectionForm,
     AddStandardForm,
@@ -36,41 +39,39 @@ from .forms import (
     TitleForm,
     VersionForm,
 )
-from .letter import assemble_letter, number_citations
-from .models import Reply, ReplyBlock
-from .render import letter_html
 from .selectors import block_drifts, diff_html, library_side, stale_block_ids
-
-READERS = roles.CASE_READERS
-WRITERS = roles.CASE_WRITERS
-
-
-def _get_reply(request: HttpRequest, pk: int, *, write: bool = False) -> Reply:
-    """The reply, if this user may see it (or change it): 404 / 403 otherwise."""
-    if not has_role(request.user, *(WRITERS if write else READERS)):
-        raise PermissionDenied
-    return get_object_or_404(Reply.objects.select_related("inquiry__requester", "author", "reviewer"), pk=pk)
-
-
-def _get_inquiry(request: HttpRequest, pk: int) -> Inquiry:
-    if not has_role(request.user, *WRITERS):
-        raise PermissionDenied
-    return get_object_or_404(Inquiry, pk=pk)
 
 
 def _back(reply: Reply, anchor: str = "") -> HttpResponse:
     return redirect(reply.get_absolute_url() + anchor)
 
 
-def _act(request: HttpRequest, reply: Reply, action: Callable[[], object], done: str = "") -> HttpResponse:
-    """Run one service call; a refusal or a conflict becomes a message, never a lost change."""
+def _change(request: HttpRequest, reply: Reply, form_class: type[Form], service: Callable[..., object],
+            done: str = "", keep: str = "", kept: str = "", **extra) -> HttpResponse:
+    """One change of the reply: the form's data (and `extra`) go to the service; a refusal or a
+    conflict becomes a message, never a lost change. `done` may name the form's fields.
+
+    With `keep` (the form's name in the composer), a conflict shows the composer as it is now
+    with the form filled in again, and says `kept`, which may name `current` and the fields."""
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _invalid(request, reply, form)
+    data = form.cleaned_data
     try:
-        action()
+        service(reply=reply, by=request.user, **data, **extra)
+    except services.ReplyConflict as conflict:
+        if not keep:
+            messages.error(request, str(conflict))
+            return _back(reply)
+        messages.error(request, f"{conflict} {kept.format(current=conflict.current, **data)}")
+        context = composer_context(request, conflict.current)
+        context[keep] = form_class(initial={**data, "version": conflict.current.version})
+        return render(request, "replies/compose.html", context, status=_refused(request))
     except services.ReplyError as error:
         messages.error(request, str(error))
     else:
         if done:
-            messages.success(request, done)
+            messages.success(request, done.format(**form.cleaned_data))
     return _back(reply)
 
 
@@ -89,7 +90,7 @@ def _refused(request: HttpRequest, status: int = 409) -> int:
 @login_required
 @require_POST
 def start(request: HttpRequest, inquiry_pk: int) -> HttpResponse:
-    inquiry = _get_inquiry(request, inquiry_pk)
+    inquiry = get_inquiry(request.user, inquiry_pk, act=True)
     form = StartForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose how to start the reply.")
@@ -104,7 +105,7 @@ def composer_context(request: HttpRequest, reply: Reply) -> dict:
     letter = assemble_letter(reply)
     topic_id = request.GET.get("topic")
     stale = stale_block_ids(blocks)
-    can_edit = reply.status == Reply.Status.DRAFTING and has_role(request.user, *WRITERS)
+    can_edit = reply.status == Reply.Status.DRAFTING and has_role(request.user, *roles.CASE_WRITERS)
     is_reviewer = has_role(request.user, roles.REVIEWER) and reply.author_id != request.user.pk
     return {
         "reply": reply,
@@ -122,7 +123,7 @@ def composer_context(request: HttpRequest, reply: Reply) -> dict:
         "can_review": reply.status == Reply.Status.IN_REVIEW and is_reviewer,
         "review_required": settings.REPLY_REVIEW_REQUIRED,
         "send_url": reverse("deliveries:send", args=[reply.pk])
-        if reply.status in sendable_statuses() and letter.is_sendable
+        if reply.status in services.sendable_statuses() and letter.is_sendable
         else None,
         "title_form": TitleForm(initial={"title": reply.title, "version": reply.version}),
         "custom_form": CustomBlockForm(initial={"version": reply.version}),
@@ -133,7 +134,7 @@ def composer_context(request: HttpRequest, reply: Reply) -> dict:
 @login_required
 @require_GET
 def compose(request: HttpRequest, pk: int) -> HttpResponse:
-    reply = _get_reply(request, pk)
+    reply = get_reply(request.user, pk)
     template = "replies/_composer.html" if request.htmx else "replies/compose.html"
     return render(request, template, composer_context(request, reply))
 
@@ -141,105 +142,54 @@ def compose(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def title(request: HttpRequest, pk: int) -> HttpResponse:
-    reply = _get_reply(request, pk, write=True)
-    form = TitleForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, reply, form)
-    try:
-        services.reply_update(reply=reply, version=form.cleaned_data["version"], by=request.user,
-                              title=form.cleaned_data["title"])
-    except services.ReplyConflict as conflict:
-        # Nothing typed is lost: their title is saved, yours comes back in the form.
-        messages.error(request, f"{conflict} Their title: “{conflict.current.title}”. "
-                                f"Yours: “{form.cleaned_data['title']}” (still in the form).")
-        context = composer_context(request, conflict.current)
-        context["title_form"] = TitleForm(initial={**form.cleaned_data, "version": conflict.current.version})
-        return render(request, "replies/compose.html", context, status=_refused(request))
-    except services.ReplyError as error:
-        messages.error(request, str(error))
-    return _back(reply)
+    reply = get_reply(request.user, pk, write=True)
+    # Nothing typed is lost: their title is saved, yours comes back in the form.
+    return _change(request, reply, TitleForm, services.reply_update, keep="title_form",
+                   kept="Their title: “{current.title}”. Yours: “{title}” (still in the form).")
 
 
 @login_required
 @require_POST
 def add_section(request: HttpRequest, pk: int) -> HttpResponse:
-    reply = _get_reply(request, pk, write=True)
-    form = AddSectionForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, reply, form)
-    section = form.cleaned_data["section"]
-    return _act(request, reply, lambda: services.reply_block_add(
-        reply=reply, version=form.cleaned_data["version"], by=request.user, section=section),
-        done=f"Added “{section.heading}”.")
+    reply = get_reply(request.user, pk, write=True)
+    return _change(request, reply, AddSectionForm, services.reply_block_add, done="Added “{section.heading}”.")
 
 
 @login_required
 @require_POST
 def add_standard(request: HttpRequest, pk: int) -> HttpResponse:
-    reply = _get_reply(request, pk, write=True)
-    form = AddStandardForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, reply, form)
-    return _act(request, reply, lambda: services.reply_block_add(
-        reply=reply, version=form.cleaned_data["version"], by=request.user,
-        standard_text=form.cleaned_data["standard_text"]))
+    reply = get_reply(request.user, pk, write=True)
+    return _change(request, reply, AddStandardForm, services.reply_block_add)
 
 
 @login_required
 @require_POST
 def add_custom(request: HttpRequest, pk: int) -> HttpResponse:
-    reply = _get_reply(request, pk, write=True)
-    form = CustomBlockForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, reply, form)
-    data = form.cleaned_data
-    try:
-        services.reply_block_add(reply=reply, version=data["version"], by=request.user,
-                                 heading=data["heading"], body=data["body"])
-    except services.ReplyConflict as conflict:
-        # Nothing typed is lost: the paragraph comes back in the form to add again.
-        context = composer_context(request, conflict.current)
-        context["custom_form"] = CustomBlockForm(initial={**data, "version": conflict.current.version})
-        messages.error(request, f"{conflict} Your paragraph is still in the form below: add it again.")
-        return render(request, "replies/compose.html", context, status=_refused(request))
-    except services.ReplyError as error:
-        messages.error(request, str(error))
-    return _back(reply)
+    reply = get_reply(request.user, pk, write=True)
+    return _change(request, reply, CustomBlockForm, services.reply_block_add, keep="custom_form",
+                   kept="Your paragraph is still in the form below: add it again.")
 
 
 @login_required
 @require_POST
 def move(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
-    reply = _get_reply(request, pk, write=True)
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, reply, form)
-    return _act(request, reply, lambda: services.reply_block_move(
-        reply=reply, version=form.cleaned_data["version"], by=request.user, block_id=block_id,
-        direction=form.cleaned_data["direction"]))
+    reply = get_reply(request.user, pk, write=True)
+    return _change(request, reply, MoveForm, services.reply_block_move, block_id=block_id)
 
 
 @login_required
 @require_POST
 def remove(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
-    reply = _get_reply(request, pk, write=True)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, reply, form)
-    return _act(request, reply, lambda: services.reply_block_remove(
-        reply=reply, version=form.cleaned_data["version"], by=request.user, block_id=block_id))
+    reply = get_reply(request.user, pk, write=True)
+    return _change(request, reply, VersionForm, services.reply_block_remove, block_id=block_id)
 
 
 @login_required
 @require_POST
 def refresh(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
-    reply = _get_reply(request, pk, write=True)
-    form = RefreshForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, reply, form)
-    return _act(request, reply, lambda: services.reply_block_refresh(
-        reply=reply, version=form.cleaned_data["version"], by=request.user, block_id=block_id,
-        confirm=form.cleaned_data["confirm"]), done="The section now reads as in the library.")
+    reply = get_reply(request.user, pk, write=True)
+    return _change(request, reply, RefreshForm, services.reply_block_refresh, block_id=block_id,
+                   done="The section now reads as in the library.")
 
 
 def _edit_page(request, reply, block, form, *, status=200, conflict=None, preview=None) -> HttpResponse:
@@ -264,7 +214,7 @@ def _block_gone(request: HttpRequest, reply: Reply) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
-    reply = _get_reply(request, pk, write=True)
+    reply = get_reply(request.user, pk, write=True)
     block = ReplyBlock.objects.filter(pk=block_id, reply=reply).first()
     if block is None:
         return _block_gone(request, reply)
@@ -301,37 +251,27 @@ def _preview_html(body: str) -> str:
 @require_POST
 def preview_markdown(request: HttpRequest) -> HttpResponse:
     """A block's Markdown as the letter will show it (htmx, while typing). Changes nothing."""
-    if not has_role(request.user, *WRITERS):
-        raise PermissionDenied
+    roles.require_role(request.user, *roles.CASE_WRITERS)
     form = PreviewForm(request.POST)
     body = form.cleaned_data["body"] if form.is_valid() else ""
     return render(request, "replies/_markdown_preview.html", {"preview": _preview_html(body)})
 
 
 REVIEW_ACTIONS = {
-    "submit": (services.reply_submit, "Submitted for review."),
-    "approve": (services.reply_approve, "Approved: the reply may be sent."),
-    "ready": (services.reply_mark_ready, "Marked ready: the reply may be sent."),
-    "reopen": (services.reply_reopen, "Back to drafting."),
+    "submit": (services.reply_submit, VersionForm, "Submitted for review."),
+    "approve": (services.reply_approve, VersionForm, "Approved: the reply may be sent."),
+    "return": (services.reply_return, ReturnForm, "Returned to the author with your comment."),
+    "ready": (services.reply_mark_ready, VersionForm, "Marked ready: the reply may be sent."),
+    "reopen": (services.reply_reopen, VersionForm, "Back to drafting."),
 }
 
 
 @login_required
 @require_POST
 def review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if action not in REVIEW_ACTIONS and action != "return":
+    if action not in REVIEW_ACTIONS:
         raise Http404
-    reply = _get_reply(request, pk, write=action not in ("approve", "return"))
-    if action == "return":
-        form = ReturnForm(request.POST)
-        if not form.is_valid():
-            return _invalid(request, reply, form)
-        return _act(request, reply, lambda: services.reply_return(
-            reply=reply, version=form.cleaned_data["version"], by=request.user, comment=form.cleaned_data["comment"]),
-            done="Returned to the author with your comment.")
-    service, done = REVIEW_ACTIONS[action]
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, reply, form)
-    return _act(request, reply, lambda: service(reply=reply, version=form.cleaned_data["version"], by=request.user),
-                done=done)
+    # A reviewer (who may hold no writing role) approves or returns; the rest is the writers'.
+    reply = get_reply(request.user, pk, write=action not in ("approve", "return"))
+    service, form_class, done = REVIEW_ACTIONS[action]
+    return _change(request, reply, form_class, service, done=done)

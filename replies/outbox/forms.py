@@ -1,10 +1,12 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import Delivery, Reply
+from ..models import Delivery, Reply
 
 
 class SendForm(forms.Form):
+    EMAIL = Delivery.Method.EMAIL
+
     method = forms.ChoiceField(choices=Delivery.Method.choices, widget=forms.RadioSelect)
     attach_pdf = forms.BooleanField(required=False, initial=True, label="Attach the letter as a PDF")
     confirm_stale = forms.BooleanField(required=False, label="Send it although some sections are stale")

@@ -10,8 +10,10 @@ from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
-from .letter import Letter
-from .models import Reply
+from lib.tracing import request_id_headers
+
+from ..models import Reply
+from .assembly import Letter
 from .pdf import letter_document, letter_pdf
 from .render import letter_text
 
@@ -80,6 +82,7 @@ def letter_message(
         headers={
             "Message-ID": make_msgid(domain=sender_domain()),
             "Date": formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
+            **request_id_headers(),
         },
     )
     message.attach_alternative(letter_document(letter), "text/html")

@@ -1,58 +1,34 @@
-"""The outbox: queue a reply for delivery, send it once, archive exactly what went out.
+"""The outbox: queue a reply for delivery, retry a failed one, download what went out.
 
 States of a Delivery: queued → sending → sent, or sending → failed → (retry) queued.
 
 - `delivery_queue` creates the Delivery in the same transaction that freezes the reply
   (reply status "sent": nobody edits a letter that is on its way), and enqueues the send
   task only after commit, so a worker never looks for a row that is not there yet.
-- `delivery_send` (run by the task worker) claims the row with a conditional UPDATE
-  (queued → sending): of two workers, a double click or a resubmitted form, only one wins.
-- The archive (.eml, PDF, their SHA-256) is written while the delivery is sending and is
-  refused once it is sent.
+- The send itself (`sending.delivery_send`, run by the task worker) sends each delivery once
+  and archives exactly what went out.
 """
 
-import hashlib
-import logging
-from collections import deque
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from inquiries.models import Inquiry
-from inquiries.workflow import ALLOWED_MOVES, inquiry_transition, record_event
+from inquiries.workflow import record_event
 
-from .emails import letter_message
-from .letter import Letter, assemble_letter
-from .models import Delivery, Reply
-from .pdf import letter_pdf
-
-logger = logging.getLogger(__name__)
+from ..composer.services import sendable_statuses
+from ..letter.assembly import assemble_letter
+from ..models import Delivery, Reply
+from .sending import DeliveryError, delivery_fail
+from .tasks import send_delivery
 
 LIVE = (Delivery.Status.QUEUED, Delivery.Status.SENDING, Delivery.Status.SENT)
-# Seconds to wait before the automatic retry after attempt 1, 2, 3, 4; after that, only the button.
-BACKOFF = (60, 5 * 60, 30 * 60, 2 * 60 * 60)
 LOST_TASK_AFTER = timedelta(minutes=10)  # a queued delivery no worker picked up by then is enqueued again
 
 
-class DeliveryError(Exception):
-    """A delivery action that is not allowed now; nothing was changed."""
-
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.code = code
-
-
 # --- Queue --------------------------------------------------------------------------------
-
-
-def sendable_statuses() -> tuple[str, ...]:
-    if settings.REPLY_REVIEW_REQUIRED:
-        return (Reply.Status.APPROVED,)
-    return (Reply.Status.APPROVED, Reply.Status.DRAFTING)
 
 
 def stale_headings(reply: Reply) -> list[str]:
@@ -119,153 +95,7 @@ def delivery_queue(
 
 
 def enqueue_send(delivery_id: int) -> None:
-    from .tasks import send_delivery  # the task module imports this one
-
     send_delivery.enqueue(delivery_id)
-
-
-# --- Send ---------------------------------------------------------------------------------
-
-
-def sha256(data: bytes | None) -> str:
-    return hashlib.sha256(data).hexdigest() if data else ""
-
-
-def delivery_archive(*, delivery: Delivery, eml: bytes | None, pdf: bytes | None, message_id: str = "") -> None:
-    """Store what is about to go out. Allowed only while sending: a sent archive never changes."""
-    updated = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
-        eml=eml, eml_sha256=sha256(eml), pdf=pdf, pdf_sha256=sha256(pdf), message_id=message_id
-    )
-    if not updated:
-        raise DeliveryError("The archive of a delivery that is not being sent cannot change.", code="sealed")
-    delivery.eml, delivery.eml_sha256, delivery.pdf, delivery.pdf_sha256 = eml, sha256(eml), pdf, sha256(pdf)
-    delivery.message_id = message_id
-
-
-def _claim(delivery_id: int) -> Delivery | None:
-    now = timezone.now()
-    claimed = Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.QUEUED).update(
-        status=Delivery.Status.SENDING, attempts=F("attempts") + 1, started_at=now, next_attempt_at=None
-    )
-    if not claimed:
-        return None
-    return Delivery.objects.select_related("reply__inquiry__requester", "created_by").get(pk=delivery_id)
-
-
-def _render_and_archive(delivery: Delivery, letter: Letter):
-    """Render the outputs, archive them; returns the email to send (None for a PDF letter)."""
-    pdf = letter_pdf(letter) if delivery.attach_pdf or delivery.method == Delivery.Method.LETTER else None
-    if delivery.method == Delivery.Method.LETTER:
-        delivery_archive(delivery=delivery, eml=None, pdf=pdf)
-        return None
-    message = letter_message(
-        reply=delivery.reply,
-        letter=letter,
-        attach_pdf=delivery.attach_pdf,
-        to_name=delivery.recipient_name,
-        to_email=delivery.recipient_email,
-        pdf=pdf,
-    )
-    delivery_archive(delivery=delivery, eml=message.as_eml(), pdf=pdf, message_id=message.message_id)
-    return message
-
-
-def delivery_send(*, delivery_id: int) -> Delivery | None:
-    """Send one queued delivery, once. Returns None when it was not queued (someone else has it)."""
-    delivery = _claim(delivery_id)
-    if delivery is None:
-        return None
-    try:
-        message = _render_and_archive(delivery, assemble_letter(delivery.reply))
-        if message is not None:
-            # The SMTP conversation happens outside any transaction: it can take seconds (or
-            # EMAIL_TIMEOUT), and a transaction held open that long would keep locks (on SQLite,
-            # the whole database) from every other request. The claim above makes the row ours.
-            message.send(fail_silently=False)
-    except Exception as exc:  # SMTP down, recipient refused, rendering failed: all the same here
-        logger.warning("delivery %s failed: %s", delivery.pk, exc)
-        delivery_fail(delivery=delivery, error=f"{type(exc).__name__}: {exc}")
-        return delivery
-    delivery_mark_sent(delivery=delivery)
-    return delivery
-
-
-def next_attempt(attempts: int, now: datetime) -> datetime | None:
-    if attempts > len(BACKOFF):
-        return None
-    return now + timedelta(seconds=BACKOFF[attempts - 1])
-
-
-def delivery_fail(*, delivery: Delivery, error: str) -> None:
-    now = timezone.now()
-    with transaction.atomic():
-        locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
-        if locked.status != Delivery.Status.SENDING:
-            raise DeliveryError("Only a delivery being sent can fail.", code="status")
-        locked.status = Delivery.Status.FAILED
-        locked.last_error = error[:2000]
-        locked.next_attempt_at = next_attempt(locked.attempts, now)
-        locked.save(update_fields=["status", "last_error", "next_attempt_at"])
-        record_event(
-            inquiry=locked.reply.inquiry,
-            action="delivery.failed",
-            by=None,
-            note=locked.last_error,
-            data={"reply": locked.reply_id, "delivery": locked.pk, "attempt": locked.attempts},
-        )
-    delivery.status, delivery.last_error, delivery.next_attempt_at = (
-        locked.status,
-        locked.last_error,
-        locked.next_attempt_at,
-    )
-
-
-def delivery_mark_sent(*, delivery: Delivery) -> None:
-    now = timezone.now()
-    with transaction.atomic():
-        updated = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
-            status=Delivery.Status.SENT, sent_at=now, last_error="", next_attempt_at=None
-        )
-        if not updated:
-            raise DeliveryError("Only a delivery being sent can be marked sent.", code="status")
-        data = {"reply": delivery.reply_id, "delivery": delivery.pk, "method": delivery.method}
-        if delivery.message_id:
-            data["message_id"] = delivery.message_id
-        if delivery.pdf_sha256:  # the timeline names the PDF that went out (the archive link shows the same hash)
-            data["pdf_sha256"] = delivery.pdf_sha256
-        inquiry_to_sent(inquiry=delivery.reply.inquiry, by=delivery.created_by, data=data)
-    delivery.status, delivery.sent_at = Delivery.Status.SENT, now
-
-
-# The inquiry may reach "sent" through these on the way (e.g. drafting → ready → sent when no
-# review is required); never through a closed or new status.
-PASSING = {Inquiry.Status.DRAFTING, Inquiry.Status.READY}
-
-
-def path_to_sent(status: str) -> list[str] | None:
-    """The shortest legal list of moves from `status` to sent, or None."""
-    paths = deque([[status]])
-    while paths:
-        path = paths.popleft()
-        for step in ALLOWED_MOVES.get(path[-1], ()):
-            if step == Inquiry.Status.SENT:
-                return path[1:] + [step]
-            if step in PASSING and step not in path:
-                paths.append(path + [step])
-    return None
-
-
-def inquiry_to_sent(*, inquiry: Inquiry, by: AbstractBaseUser | None, data: dict) -> None:
-    """Move the inquiry to sent along the legal path; when there is none, only log the sending."""
-    inquiry.refresh_from_db(fields=["status"])
-    path = path_to_sent(inquiry.status) if inquiry.status != Inquiry.Status.SENT else None
-    if not path:
-        note = "" if inquiry.status == Inquiry.Status.SENT else f"The inquiry stays {inquiry.get_status_display()}."
-        record_event(inquiry=inquiry, action="reply.sent", by=by, note=note, data=data)
-        return
-    for step in path[:-1]:
-        inquiry_transition(inquiry=inquiry, to=step, by=by, action="reply.sending", data=data)
-    inquiry_transition(inquiry=inquiry, to=Inquiry.Status.SENT, by=by, action="reply.sent", data=data)
 
 
 # --- Retry --------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Printing in bulk: many replies' PDFs in one ZIP, rendered by the task worker.
+"""Rendering a bulk export: many replies' PDFs in one ZIP, run by the task worker.
 
 The worker reads the database and builds each letter's HTML (cheap); the layout into PDF
 (the costly part) runs in a process pool over both cores when there are many letters. The
@@ -13,18 +13,14 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.utils import timezone
 
-from . import pdf_worker
-from .deliveries import DeliveryError, sha256
-from .letter import assemble_letter
-from .models import BulkExport, Reply
-from .pdf import html_to_pdf, letter_document
+from ..letter import pdf_worker
+from ..letter.assembly import assemble_letter
+from ..letter.pdf import html_to_pdf, letter_document
+from ..models import BulkExport, Reply
+from .sending import sha256
 
-BULK_STATUSES = (Reply.Status.APPROVED, Reply.Status.SENT)
-MAX_LETTERS = 500
 POOL_MIN_LETTERS = 8  # below this the pool's start-up costs more than it saves
 PROGRESS_EVERY = 0.5  # seconds between progress writes
 
@@ -49,28 +45,6 @@ def render_pool(workers: int) -> ProcessPoolExecutor:
         )
         _pool_size = workers
     return _pool
-
-
-def bulk_export_start(*, reply_ids: Iterable[int], by: AbstractBaseUser) -> BulkExport:
-    """A new bulk export of the given replies (approved or sent), rendered after commit."""
-    ids = list(dict.fromkeys(int(pk) for pk in reply_ids))
-    if not ids:
-        raise DeliveryError("Select at least one reply.", code="empty")
-    if len(ids) > MAX_LETTERS:
-        raise DeliveryError(f"Select at most {MAX_LETTERS} replies at a time.", code="too_many")
-    found = set(Reply.objects.filter(pk__in=ids, status__in=BULK_STATUSES).values_list("pk", flat=True))
-    if found != set(ids):
-        raise DeliveryError("Only approved or sent replies can be printed.", code="status")
-    with transaction.atomic():
-        export = BulkExport.objects.create(created_by=by, reply_ids=ids, total=len(ids))
-        transaction.on_commit(lambda: _enqueue(export.pk))
-    return export
-
-
-def _enqueue(export_id: int) -> None:
-    from .tasks import render_bulk_export
-
-    render_bulk_export.enqueue(export_id)
 
 
 def letter_documents(reply_ids: list[int]) -> Iterator[tuple[str, str]]:

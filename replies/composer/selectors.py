@@ -12,7 +12,7 @@ from library.models import Section, Topic
 from library.search import search_sections, search_topics
 from library.suggest import suggest
 
-from .models import Reply, ReplyBlock
+from ..models import Reply, ReplyBlock
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ def init(settings_module: str) -> None:
     import django
 
     django.setup()
-    from replies.pdf import warm_up
+    from replies.letter.pdf import warm_up
 
     warm_up()
 
 
 def render(html: str) -> bytes:
-    from replies.pdf import html_to_pdf
+    from replies.letter.pdf import html_to_pdf
 
     return html_to_pdf(html)

@@ -2,7 +2,7 @@
 
 from django.template.loader import render_to_string
 
-from .letter import Letter
+from .assembly import Letter
 
 
 def letter_html(letter: Letter) -> str:

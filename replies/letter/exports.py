@@ -2,9 +2,9 @@
 
 from collections.abc import Callable
 
-from .emails import letter_message
-from .letter import assemble_letter
-from .models import Reply
+from ..models import Reply
+from .assembly import assemble_letter
+from .message import letter_message
 from .pdf import letter_document, letter_pdf
 from .render import letter_text
 

@@ -15,11 +15,12 @@ from lib.markup import citation_keys, html_to_text, render_markdown
 from library.models import Reference, StandardText, Topic
 from library.placeholders import fill_placeholders
 
-from .models import Reply, ReplyBlock
+from ..models import Reply, ReplyBlock
 
-FRAME_KINDS = [k.value for k in StandardText.Kind]  # letterhead, greeting, closing, signature, disclaimer
-HEAD_KINDS = ("letterhead", "greeting")  # the standard texts above the body
-TAIL_KINDS = ("closing", "signature", "disclaimer")  # and below it
+K = StandardText.Kind
+FRAME_KINDS = K.values  # letterhead, greeting, closing, signature, disclaimer
+HEAD_KINDS = (K.LETTERHEAD, K.GREETING)  # the standard texts above the body
+TAIL_KINDS = (K.CLOSING, K.SIGNATURE, K.DISCLAIMER)  # and below it
 
 LAST_UPDATED_LABEL = {"en": "Last updated", "es": "Última actualización"}
 REFERENCES_LABEL = {"en": "References", "es": "Referencias"}
@@ -63,23 +64,23 @@ class Letter:
 
     @property
     def letterhead(self) -> LetterBlock | None:
-        return self.frame.get("letterhead")
+        return self.frame.get(K.LETTERHEAD)
 
     @property
     def greeting(self) -> LetterBlock | None:
-        return self.frame.get("greeting")
+        return self.frame.get(K.GREETING)
 
     @property
     def closing(self) -> LetterBlock | None:
-        return self.frame.get("closing")
+        return self.frame.get(K.CLOSING)
 
     @property
     def signature(self) -> LetterBlock | None:
-        return self.frame.get("signature")
+        return self.frame.get(K.SIGNATURE)
 
     @property
     def disclaimer(self) -> LetterBlock | None:
-        return self.frame.get("disclaimer")
+        return self.frame.get(K.DISCLAIMER)
 
     @property
     def last_updated_label(self) -> str:

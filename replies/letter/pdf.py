@@ -23,7 +23,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .letter import Letter
+from .assembly import Letter
 
 logger = logging.getLogger(__name__)
 

@@ -10,14 +10,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from inquiries.models import Inquiry
-from inquiries.workflow import can_move, inquiry_transition, record_event
+from inquiries.services import inquiry_follow_reply, inquiry_mark_drafting
+from inquiries.workflow import record_event
 from lib import roles
 from lib.roles import has_role
 from library.models import Section, StandardText
 from library.suggest import suggest
 
-from .letter import HEAD_KINDS, TAIL_KINDS, assemble_letter
-from .models import Reply, ReplyBlock
+from ..letter.assembly import HEAD_KINDS, TAIL_KINDS, assemble_letter
+from ..models import Reply, ReplyBlock
 
 BLOCK_GONE = "That block is no longer in this reply (someone may have removed it)."
 
@@ -93,11 +94,7 @@ def reply_start(
         block.reply = reply
         block.position = position
     ReplyBlock.objects.bulk_create(blocks)
-    if inquiry.status == Inquiry.Status.ASSIGNED:
-        inquiry_transition(inquiry=inquiry, to=Inquiry.Status.DRAFTING, by=by, action="reply.started",
-                           data={"reply": reply.pk})
-    else:
-        record_event(inquiry=inquiry, action="reply.started", by=by, data={"reply": reply.pk})
+    inquiry_mark_drafting(inquiry=inquiry, by=by, data={"reply": reply.pk})
     return reply
 
 
@@ -282,20 +279,17 @@ def reply_update(*, reply: Reply, version: int, by: AbstractBaseUser, title: str
 # --- Review -----------------------------------------------------------------------------------
 
 
+def sendable_statuses() -> tuple[str, ...]:
+    """The statuses a reply may be sent from: approved, or also drafting when review is optional."""
+    if settings.REPLY_REVIEW_REQUIRED:
+        return (Reply.Status.APPROVED,)
+    return (Reply.Status.APPROVED, Reply.Status.DRAFTING)
+
+
 def _check_sendable(reply: Reply) -> None:
     letter = assemble_letter(reply)
     if not letter.is_sendable:
         raise ReplyError(f"{letter.unknown_citations} Fix the citations first.")
-
-
-def _inquiry_follows(reply: Reply, to: str, by: AbstractBaseUser, action: str, note: str = "") -> None:
-    """Move the inquiry along with its reply when the workflow allows it; else just log."""
-    inquiry = reply.inquiry
-    data = {"reply": reply.pk}
-    if inquiry.status != to and can_move(inquiry.status, to):
-        inquiry_transition(inquiry=inquiry, to=to, by=by, action=action, note=note, data=data)
-    else:
-        record_event(inquiry=inquiry, action=action, by=by, note=note, data=data)
 
 
 def _set_status(current: Reply, status: str, **changes) -> None:
@@ -312,7 +306,8 @@ def reply_submit(*, reply: Reply, version: int, by: AbstractBaseUser) -> Reply:
     with _editing(reply, version) as current:
         _check_sendable(current)
         _set_status(current, Reply.Status.IN_REVIEW, review_comment="")
-        _inquiry_follows(reply, Inquiry.Status.IN_REVIEW, by, "reply.submitted")
+        inquiry_follow_reply(inquiry=reply.inquiry, to=Inquiry.Status.IN_REVIEW, by=by, action="reply.submitted",
+                             data={"reply": reply.pk})
     return reply
 
 
@@ -325,7 +320,8 @@ def reply_approve(*, reply: Reply, version: int, by: AbstractBaseUser) -> Reply:
             raise ReplyError("Nobody approves their own reply: ask another reviewer.")
         _check_sendable(current)
         _set_status(current, Reply.Status.APPROVED, reviewer=by)
-        _inquiry_follows(reply, Inquiry.Status.READY, by, "reply.approved")
+        inquiry_follow_reply(inquiry=reply.inquiry, to=Inquiry.Status.READY, by=by, action="reply.approved",
+                             data={"reply": reply.pk})
     return reply
 
 
@@ -340,7 +336,8 @@ def reply_return(*, reply: Reply, version: int, by: AbstractBaseUser, comment: s
         if current.author_id == by.pk:
             raise ReplyError("Nobody reviews their own reply: ask another reviewer.")
         _set_status(current, Reply.Status.DRAFTING, reviewer=by, review_comment=comment)
-        _inquiry_follows(reply, Inquiry.Status.DRAFTING, by, "reply.returned", note=comment)
+        inquiry_follow_reply(inquiry=reply.inquiry, to=Inquiry.Status.DRAFTING, by=by, action="reply.returned",
+                             note=comment, data={"reply": reply.pk})
     return reply
 
 
@@ -353,7 +350,8 @@ def reply_mark_ready(*, reply: Reply, version: int, by: AbstractBaseUser) -> Rep
             raise ReplyError("Only the author marks their reply ready.")
         _check_sendable(current)
         _set_status(current, Reply.Status.APPROVED)
-        _inquiry_follows(reply, Inquiry.Status.READY, by, "reply.ready")
+        inquiry_follow_reply(inquiry=reply.inquiry, to=Inquiry.Status.READY, by=by, action="reply.ready",
+                             data={"reply": reply.pk})
     return reply
 
 
@@ -361,5 +359,6 @@ def reply_reopen(*, reply: Reply, version: int, by: AbstractBaseUser) -> Reply:
     """approved or in review → drafting, to change the letter again (it needs a new approval)."""
     with _editing(reply, version, statuses=(Reply.Status.IN_REVIEW, Reply.Status.APPROVED)) as current:
         _set_status(current, Reply.Status.DRAFTING)
-        _inquiry_follows(reply, Inquiry.Status.DRAFTING, by, "reply.reopened")
+        inquiry_follow_reply(inquiry=reply.inquiry, to=Inquiry.Status.DRAFTING, by=by, action="reply.reopened",
+                             data={"reply": reply.pk})
     return reply

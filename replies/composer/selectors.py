@@ -109,20 +109,15 @@ class LibrarySide:
     topic_sections: list[Section] = field(default_factory=list)
 
 
-def _published(ids: list[int]) -> list[Section]:
-    """The sections with these ids, in this order, published only, with their topics."""
-    found = Section.objects.select_related("topic").filter(status=Section.Status.PUBLISHED).in_bulk(ids)
-    return [found[pk] for pk in ids if pk in found]
-
-
 def _suggested(question: str) -> list[Section]:
-    return _published([section.pk for section, _score in suggest(question).sections][:8])
+    # suggest() and search_sections() give published sections with their topics already.
+    return [section for section, _score in suggest(question).sections][:8]
 
 
 def _search(query: str) -> tuple[list[Section], list[Topic]]:
     sections = [section for section, _score in search_sections(query, 20)]
     topics = [topic for topic, _score in search_topics(query, 10)]
-    return _published([s.pk for s in sections]), topics
+    return sections, topics
 
 
 def library_side(reply: Reply, *, query: str = "", topic_id: int | None = None) -> LibrarySide:
@@ -134,7 +129,9 @@ def library_side(reply: Reply, *, query: str = "", topic_id: int | None = None) 
     if topic_id is None and inquiry_topics:
         topic_id = inquiry_topics[0].pk
     if topic_id is not None:
-        side.topic = Topic.objects.filter(pk=topic_id).first()
+        side.topic = next((t for t in inquiry_topics if t.pk == topic_id), None) or Topic.objects.filter(
+            pk=topic_id
+        ).first()
     if side.topic is not None:
         sections = side.topic.sections.filter(status=Section.Status.PUBLISHED).select_related("topic")
         side.topic_sections = sorted(sections, key=lambda s: (Section.kind_order(s.kind), s.pk))

@@ -42,3 +42,13 @@ def test_it_shows_a_static_500_page_without_the_database(language, heading):
     assert styled(response)
     assert heading in response.content.decode()
     assert "the view failed" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language, heading", [("en", "The form has expired"), ("es", "El formulario ha caducado")])
+def test_it_explains_a_refused_form_in_the_visitors_language(language, heading):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 403
+    assert styled(response)
+    assert heading in response.content.decode()

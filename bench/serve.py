@@ -2,7 +2,7 @@
 the composer, served as in production (DEBUG=0, WhiteNoise, Redis cache) from PostgreSQL.
 
     .venv/bin/python bench/serve.py [--database-url postgres://postgres@127.0.0.1:5432/replydesk_bench]
-                                    [--requests 2000] [--concurrency 8] [--workers 4] [--seconds 300]
+                                    [--requests 2000] [--concurrency 8] [--workers 4] [--seconds 600]
 
 The database named by --database-url is dropped and created anew, then migrated and seeded
 (seed_demo, plus --inquiries more for a queue with pages to fill). gunicorn listens on
@@ -159,7 +159,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--inquiries", type=int, default=1000)
-    parser.add_argument("--seconds", type=float, default=300, help="time limit of each page's phase")
+    parser.add_argument("--seconds", type=float, default=600, help="time limit of each page's phase")
     parser.add_argument("--pages", default="ask,queue,composer")
     args = parser.parse_args()
 

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run serve test setup syslibs migrate seed lint check-migrations pytest clean
+.PHONY: run serve test setup syslibs mailserver migrate seed lint check-migrations pytest clean
 
 run: setup migrate seed
 	@echo "Reply Desk on http://$(HOST)/  (Ctrl-C to stop)"
@@ -18,7 +18,7 @@ serve: setup migrate
 
 test: setup lint check-migrations pytest
 
-setup: $(STAMP) syslibs var node_modules/.installed
+setup: $(STAMP) syslibs mailserver var node_modules/.installed
 
 var:
 	mkdir -p var
@@ -38,6 +38,17 @@ syslibs:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSLIBS) >/dev/null; \
 	else \
 	    echo "WeasyPrint needs these system packages; please install them: $(SYSLIBS)"; exit 1; \
+	fi
+
+# Dovecot's IMAP server for the fetch_mail tests (each test run starts its own on loopback, with its
+# own configuration in a temporary folder); optional: without it those tests are skipped.
+mailserver:
+	@if command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing the IMAP server for the fetch_mail tests: dovecot-imapd"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; \
+	else \
+	    echo "dovecot-imapd not installed: the fetch_mail tests will be skipped"; \
 	fi
 
 # axe-core for the accessibility checks in the browser tests (npm registry; optional).

@@ -252,6 +252,20 @@ REPLY_EMAIL_SUBJECT = os.environ.get(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Incoming mail: import_mail and fetch_mail -----------------------------------------------
+# Larger messages are ignored, with the reason. An attachment at the 20 MB upload limit is ~27 MB in base64.
+MAIL_MAX_BYTES = env_int("MAIL_MAX_MB", 28) * 1024 * 1024
+MAIL_IMAP_HOST = os.environ.get("MAIL_IMAP_HOST", "")
+MAIL_IMAP_PORT = env_int("MAIL_IMAP_PORT", 993)
+MAIL_IMAP_USER = os.environ.get("MAIL_IMAP_USER", "")
+MAIL_IMAP_PASSWORD = os.environ.get("MAIL_IMAP_PASSWORD", "")
+MAIL_IMAP_FOLDER = os.environ.get("MAIL_IMAP_FOLDER", "INBOX")
+MAIL_IMAP_DONE_FOLDER = os.environ.get("MAIL_IMAP_DONE_FOLDER", "Processed")
+MAIL_IMAP_FAILED_FOLDER = os.environ.get("MAIL_IMAP_FAILED_FOLDER", "Failed")
+# "ssl" (port 993) or "starttls"; "plain" only to a server on this machine (127.0.0.1, ::1, localhost).
+MAIL_IMAP_SECURITY = os.environ.get("MAIL_IMAP_SECURITY", "ssl")
+MAIL_IMAP_TIMEOUT = env_int("MAIL_IMAP_TIMEOUT", 60)
+
 # --- Reply Desk rules ----------------------------------------------------------------------
 LIBRARY_STALE_AFTER_DAYS = env_int("LIBRARY_STALE_AFTER_DAYS", 1095)
 INQUIRY_DUE_BUSINESS_DAYS = env_int("INQUIRY_DUE_BUSINESS_DAYS", 10)

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Inquiry, InquiryAttachment, InquiryEvent, Requester
+from .models import IncomingMessage, Inquiry, InquiryAttachment, InquiryEvent, Requester
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -48,6 +48,25 @@ class RequesterAdmin(admin.ModelAdmin):
     list_display = ["name", "email", "role", "language", "anonymised_at"]
     search_fields = ["name", "email"]
     readonly_fields = ["anonymised_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IncomingMessage)
+class IncomingMessageAdmin(admin.ModelAdmin):
+    """The log of mail taken in (import_mail, fetch_mail): what became of each Message-ID."""
+
+    list_display = ["message_id", "outcome", "reason", "inquiry", "received_at"]
+    list_filter = ["outcome"]
+    search_fields = ["message_id", "inquiry__reference"]
+    list_select_related = ["inquiry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

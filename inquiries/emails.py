@@ -19,9 +19,14 @@ def render_email(name: str, context: dict, language: str = "en") -> tuple[str, s
 
 def send_email(name: str, context: dict, to: str, language: str = "en") -> None:
     subject, text, html = render_email(name, context, language)
+    # Every email of this kind is automatic: RFC 3834 asks other robots not to answer it (no mail loops).
     message = EmailMultiAlternatives(
-        subject, text, settings.DEFAULT_FROM_EMAIL, [to], reply_to=[settings.REPLY_TO_EMAIL],
-        headers=request_id_headers(),
+        subject,
+        text,
+        settings.DEFAULT_FROM_EMAIL,
+        [to],
+        reply_to=[settings.REPLY_TO_EMAIL],
+        headers={"Auto-Submitted": "auto-generated", **request_id_headers()},
     )
     message.attach_alternative(html, "text/html")
     message.send()

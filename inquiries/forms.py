@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from library.models import Topic
 
+from .attachments import validate_attachment
 from .models import Inquiry, Requester
 from .services import DESK_MOVES, specialists
 
 FILL_SALT = "inquiries.ask.started"
 QUESTION_MIN = 20
 QUESTION_MAX = 5000
-ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 
 ROLE_CHOICES = [
     ("patient", _("Patient")),
@@ -135,8 +135,8 @@ class StaffInquiryForm(forms.Form):
 
     def clean_attachment(self):
         upload = self.cleaned_data["attachment"]
-        if upload and upload.size > ATTACHMENT_MAX_BYTES:
-            raise forms.ValidationError("The file is larger than 20 MB.", code="too_large")
+        if upload:
+            validate_attachment(name=upload.name, size=upload.size)
         return upload
 
 

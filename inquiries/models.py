@@ -217,3 +217,39 @@ class InquiryAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class MailOutcome(models.TextChoices):
+    NEW = "new", "Opened an inquiry"
+    APPENDED = "appended", "Added to an inquiry"
+    BOUNCE = "bounce", "Bounce of a delivery"
+    IGNORED = "ignored", "Ignored"
+
+
+class IncomingMessage(models.Model):
+    """One email the desk has taken in, by Message-ID: the same message twice changes nothing.
+
+    Holds no personal data (no address, no text): those live on the requester and the
+    timeline, where purging finds them."""
+
+    Outcome = MailOutcome
+
+    message_id = models.CharField(max_length=255, unique=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    inquiry = models.ForeignKey(
+        Inquiry, on_delete=models.PROTECT, null=True, blank=True, related_name="incoming_messages"
+    )
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=MailOutcome.values),
+                name="incoming_message_outcome_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} ({self.outcome})"

@@ -111,20 +111,16 @@ def inquiry_set_topics(*, inquiry: Inquiry, topics: Iterable, by: AbstractBaseUs
 
 
 def requester_for(*, name: str, email: str, **contact: Any) -> Requester:
-    """The requester with this email (their details refreshed), or a new one."""
+    """The requester with this email, unchanged, or a new one.
+
+    Anyone can type (or send from) anyone's address, so what arrives never overwrites a
+    stored requester."""
     email = email.strip().lower()
     requester = None
     if email:
         requester = Requester.objects.filter(email=email, anonymised_at__isnull=True).order_by("-created_at").first()
     if requester is None:
-        return Requester.objects.create(name=name.strip(), email=email, **contact)
-    requester.name = name.strip()
-    changed = ["name"]
-    for field, value in contact.items():
-        if value not in ("", None):
-            setattr(requester, field, value)
-            changed.append(field)
-    requester.save(update_fields=changed)
+        requester = Requester.objects.create(name=name.strip(), email=email, **contact)
     return requester
 
 
@@ -269,6 +265,20 @@ def inquiry_release(*, inquiry: Inquiry, by: AbstractBaseUser, note: str = "") -
 def inquiry_wait(*, inquiry: Inquiry, by: AbstractBaseUser, note: str = "") -> Inquiry:
     """We asked the requester something and wait for the answer."""
     return inquiry_transition(inquiry=inquiry, to=S.WAITING, by=by, note=note, action="inquiry.waiting")
+
+
+def inquiry_requester_replied(
+    *, inquiry: Inquiry, by: AbstractBaseUser | None = None, note: str = "", data: dict | None = None
+) -> Inquiry:
+    """The requester answered (by email, phone or letter): the answer joins the timeline, and an
+    inquiry waiting on them goes back to its specialist (or to the unassigned pile)."""
+    with transaction.atomic():
+        locked = Inquiry.objects.select_for_update().only("status", "assignee").get(pk=inquiry.pk)
+        record_event(inquiry=inquiry, action="inquiry.requester_replied", by=by, note=note, data=data)
+        if locked.status == S.WAITING:
+            to = S.ASSIGNED if locked.assignee_id else S.NEW
+            inquiry_transition(inquiry=inquiry, to=to, by=by, action="inquiry.resumed_work")
+    return inquiry
 
 
 def inquiry_close_without_reply(

@@ -127,7 +127,7 @@ class _TextWriter(HTMLParser):
         self.indent = ""
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("p", "blockquote"):
+        if tag in ("p", "blockquote", "div"):
             self._flush()
         elif tag in ("ul", "ol"):
             self._flush()
@@ -144,7 +144,7 @@ class _TextWriter(HTMLParser):
             self.current.append("\u2028")  # kept through whitespace folding, then a newline
 
     def handle_endtag(self, tag):
-        if tag in ("p", "li", "blockquote"):
+        if tag in ("p", "li", "blockquote", "div"):
             self._flush()
         elif tag in ("ul", "ol"):
             self._flush()
@@ -164,6 +164,13 @@ def html_to_text(fragment: str) -> str:
     writer.feed(fragment)
     writer.close()
     return writer.text()
+
+
+def untrusted_html_to_text(document: str) -> str:
+    """HTML from outside (an email's HTML part) → plain text: nh3 drops scripts, styles and
+    every tag but the few that shape paragraphs, then the same writer as for letters."""
+    clean = nh3.clean(document or "", tags=ALLOWED_TAGS | {"div"}, attributes={}, url_schemes=URL_SCHEMES)
+    return html_to_text(clean)
 
 
 def render_text(text: str, *, numbers: dict[str, int] | None = None) -> str:

@@ -108,6 +108,7 @@ class DeliveryStatus(models.TextChoices):
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    BOUNCED = "bounced", "Bounced"  # sent, then reported undeliverable by the recipient's mail system
 
 
 class Delivery(models.Model):
@@ -135,10 +136,13 @@ class Delivery(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True)  # last put in the queue (first send or retry)
     started_at = models.DateTimeField(null=True, blank=True)  # last claimed by a worker
     sent_at = models.DateTimeField(null=True, blank=True)
+    bounced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "deliveries"
+        # Incoming mail looks its thread and bounces up by our Message-ID.
+        indexes = [models.Index(fields=["message_id"], name="delivery_message_id_idx")]
         constraints = [
             # A reply goes out once: a double click or two workers cannot queue it twice.
             models.UniqueConstraint(

@@ -169,7 +169,8 @@ def delivery_download(*, delivery: Delivery, by: AbstractBaseUser, kind: str) ->
     """The archived bytes of one kind ("eml" or "pdf") and their content type; logged in the timeline."""
     field, hash_field, content_type = ARCHIVE_KINDS[kind]
     data = getattr(delivery, field)
-    if delivery.status != Delivery.Status.SENT or not data:
+    # A bounced email went out too: what was sent stays readable.
+    if delivery.status not in (Delivery.Status.SENT, Delivery.Status.BOUNCED) or not data:
         raise DeliveryError("There is no archived copy of that kind for this delivery.", code="no_archive")
     record_event(
         inquiry=delivery.reply.inquiry,

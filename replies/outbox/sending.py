@@ -144,3 +144,25 @@ def delivery_mark_sent(*, delivery: Delivery) -> None:
             data["pdf_sha256"] = delivery.pdf_sha256
         inquiry_mark_sent(inquiry=delivery.reply.inquiry, by=delivery.created_by, data=data)
     delivery.status, delivery.sent_at = Delivery.Status.SENT, now
+
+
+def delivery_bounce(*, delivery: Delivery, reason: str) -> None:
+    """The recipient's mail system reported a sent email undeliverable: the delivery is bounced,
+    the reason kept on it and in the inquiry's timeline. Not live any more, so the reply may go
+    out again (e.g. as a PDF letter)."""
+    with transaction.atomic():
+        locked = Delivery.objects.select_for_update().select_related("reply__inquiry").get(pk=delivery.pk)
+        if locked.status != Delivery.Status.SENT:
+            raise DeliveryError("Only a sent delivery can bounce.", code="status")
+        locked.status = Delivery.Status.BOUNCED
+        locked.last_error = reason[:2000]
+        locked.bounced_at = timezone.now()
+        locked.save(update_fields=["status", "last_error", "bounced_at"])
+        record_event(
+            inquiry=locked.reply.inquiry,
+            action="delivery.bounced",
+            by=None,
+            note=locked.last_error,
+            data={"reply": locked.reply_id, "delivery": locked.pk},
+        )
+    delivery.status, delivery.last_error, delivery.bounced_at = locked.status, locked.last_error, locked.bounced_at

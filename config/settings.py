@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "lib.tracing.request_log",
+    "lib.proxy.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -170,7 +171,9 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The combination: a stranger's wrong passwords lock only that username from that address, so
+# nobody can lock a colleague out from elsewhere, and one NAT does not lock a whole office.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 
 # --- Security headers ------------------------------------------------------------
@@ -188,6 +191,9 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+# Behind a proxy REMOTE_ADDR is the proxy's; the login lockout and the public rate limit need the
+# client's. On: REMOTE_ADDR becomes the last X-Forwarded-For address (the one our proxy added).
+USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -228,6 +234,14 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Staff attachments: checked while the upload streams in (lib.uploads); the proxy in front
+# should refuse bigger bodies before they reach us (nginx: client_max_body_size 21m).
+FILE_UPLOAD_MAX_BYTES = env_int("FILE_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "lib.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -237,7 +251,8 @@ EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG and not os.environ.get("EMAIL_HOST")
-    else "django.core.mail.backends.smtp.EmailBackend",
+    # Django's SMTP backend, noting when a message was handed to the server ("outcome unknown").
+    else "lib.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -273,6 +288,9 @@ INQUIRY_RATE_LIMIT_PER_HOUR = env_int("INQUIRY_RATE_LIMIT_PER_HOUR", 5)
 INQUIRY_MIN_FILL_SECONDS = env_int("INQUIRY_MIN_FILL_SECONDS", 3)
 REPLY_REVIEW_REQUIRED = env_bool("REPLY_REVIEW_REQUIRED", True)
 LETTER_PAGE_SIZE = os.environ.get("LETTER_PAGE_SIZE", "Letter")  # "Letter" or "A4"
+# The center's disclaimer page: linked from every letter's disclaimer ("" prints the text alone).
+LETTER_DISCLAIMER_URL = os.environ.get("LETTER_DISCLAIMER_URL", "")
+PDF_TIME_LIMIT = env_int("PDF_TIME_LIMIT", 60)  # seconds one PDF may take to render
 
 # One line per request and per task (lib/tracing.py); JSON in production, LOG_FORMAT=text to read.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")

@@ -35,8 +35,7 @@ def _database_figures() -> dict:
     return {
         "oldest_queued_task_age_seconds": _seconds_since(tasks["oldest_queued"]),
         "seconds_since_worker_finished_task": _seconds_since(tasks["last_finished"]),
-        # Issue 11 adds Delivery.Status.UNKNOWN ("unknown"); use the member once it is on main.
-        "deliveries_outcome_unknown": Delivery.objects.filter(status="unknown").count(),
+        "deliveries_outcome_unknown": Delivery.objects.filter(status=Delivery.Status.UNKNOWN).count(),
     }
 
 

@@ -22,6 +22,8 @@ class InquiryFilter(django_filters.FilterSet):
     topic = django_filters.CharFilter(method="filter_topic", label="Topic")
     channel = django_filters.ChoiceFilter(choices=Inquiry.Channel.choices, empty_label="Any channel")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue only", widget=forms.CheckboxInput)
+    research = django_filters.BooleanFilter(field_name="research_needed", label="Research needed only",
+                                            method="filter_research", widget=forms.CheckboxInput)
     received = django_filters.DateFromToRangeFilter(
         field_name="received_at",
         label="Received between",
@@ -72,6 +74,9 @@ class InquiryFilter(django_filters.FilterSet):
             return queryset
         links = Inquiry.topics.through.objects.filter(inquiry_id=OuterRef("pk"), topic__name__icontains=value)
         return queryset.filter(Exists(links))
+
+    def filter_research(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.filter(research_needed=True) if value else queryset
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         return queryset.filter(overdue_q()) if value else queryset

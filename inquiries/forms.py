@@ -1,6 +1,8 @@
 """Forms validate and tidy input only; every error carries a code."""
 
+import secrets
 import time
+from collections.abc import Iterable
 
 from django import forms
 from django.conf import settings
@@ -10,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from library.models import Topic
 
-from .attachments import validate_attachment
+from .attachments import attachment_too_large, validate_attachment
 from .models import Inquiry, Requester
 from .services import DESK_MOVES, specialists
 
 FILL_SALT = "inquiries.ask.started"
+START_TOKEN_MAX_AGE = 24 * 3600
 QUESTION_MIN = 20
 QUESTION_MAX = 5000
 
@@ -30,8 +33,9 @@ LANGUAGE_CHOICES = [("en", _("English")), ("es", _("Spanish"))]
 
 
 def fill_token(now: float | None = None) -> str:
-    """A signed form start time: the client cannot forge an earlier one."""
-    return signing.dumps(now if now is not None else time.time(), salt=FILL_SALT)
+    """A signed form start time: the client cannot forge an earlier one. The random part makes
+    each shown form's token unique, so the view can accept it once only."""
+    return signing.dumps([now if now is not None else time.time(), secrets.token_hex(8)], salt=FILL_SALT)
 
 
 class AskForm(forms.Form):
@@ -92,8 +96,9 @@ class AskForm(forms.Form):
 
     def clean_started(self) -> float:
         try:
-            started = float(signing.loads(self.cleaned_data["started"], salt=FILL_SALT, max_age=24 * 3600))
-        except (signing.BadSignature, TypeError, ValueError):
+            signed = signing.loads(self.cleaned_data["started"], salt=FILL_SALT, max_age=START_TOKEN_MAX_AGE)
+            started = float(signed[0])
+        except (signing.BadSignature, TypeError, ValueError, IndexError, KeyError):
             raise forms.ValidationError(_("The form has expired. Please submit it again."), code="bad_token") from None
         if time.time() - started < settings.INQUIRY_MIN_FILL_SECONDS:
             raise forms.ValidationError(
@@ -122,7 +127,15 @@ class StaffInquiryForm(forms.Form):
     condition = forms.CharField(max_length=300, required=False)
     question = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), max_length=QUESTION_MAX)
     consent_to_keep = forms.BooleanField(required=False)
-    attachment = forms.FileField(required=False, help_text="The received email (.eml) or a scan of the letter.")
+    attachment = forms.FileField(
+        required=False,
+        help_text="The received email (.eml) or a scan of the letter: PDF, image, text, Office document; "
+        "at most 20 MB.",
+    )
+
+    def __init__(self, *args, oversized: Iterable[str] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.oversized = set(oversized)
 
     def clean_received_at(self):
         received_at = self.cleaned_data["received_at"]
@@ -135,6 +148,8 @@ class StaffInquiryForm(forms.Form):
 
     def clean_attachment(self):
         upload = self.cleaned_data["attachment"]
+        if "attachment" in self.oversized:
+            raise forms.ValidationError(attachment_too_large(), code="too_large")
         if upload:
             validate_attachment(name=upload.name, size=upload.size)
         return upload
@@ -142,6 +157,12 @@ class StaffInquiryForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+
+class ResearchForm(forms.Form):
+    needed = forms.TypedChoiceField(choices=[("1", "Research needed"), ("0", "Research done")],
+                                    coerce=lambda value: value == "1")
+    note = forms.CharField(required=False, max_length=2000)
 
 
 class MoveForm(forms.Form):

@@ -78,11 +78,16 @@ class Inquiry(models.Model):
 
     reference = models.CharField(max_length=20, unique=True)
     requester = models.ForeignKey(Requester, on_delete=models.PROTECT, related_name="inquiries")
+    # The contact details as typed with this inquiry; they change the requester only when a
+    # specialist applies them (a public form must not rewrite someone else's details).
+    contact_given = models.JSONField(default=dict, blank=True)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
     condition = models.CharField(max_length=300, blank=True, help_text="The condition, as the requester named it.")
     question = models.TextField()
     language = models.CharField(max_length=5, choices=settings.LANGUAGES, default="en")
     topics = models.ManyToManyField("library.Topic", blank=True, related_name="inquiries")
+    # The library has nothing on what was asked: a supervisor sees the gap in the queue.
+    research_needed = models.BooleanField(default=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
     close_reason = models.CharField(max_length=20, choices=CloseReason.choices, blank=True)
     duplicate_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -149,6 +154,10 @@ class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("Timeline events are append-only")
 
+    def erase(self, **fields) -> int:
+        """The one change a timeline allows: a purge erasing personal data (notes' text, file names)."""
+        return models.QuerySet.update(self, **fields)
+
 
 class InquiryEvent(models.Model):
     """One entry of an inquiry's timeline. Append-only: never changed, never deleted."""
@@ -192,6 +201,7 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
 
 
 def attachment_path(instance: "InquiryAttachment", filename: str) -> str:

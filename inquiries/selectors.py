@@ -80,6 +80,7 @@ def list_rows(queryset: QuerySet[Inquiry]) -> QuerySet[Inquiry]:
         "question",
         "requester__name",
         "assignee__username",
+        "research_needed",
     )
 
 
@@ -192,3 +193,18 @@ def dashboard(user: AbstractBaseUser) -> dict:
         "median_turnaround": history["median_turnaround"],
         "stats_as_of": history["as_of"],
     }
+
+
+def contact_differences(inquiry: Inquiry) -> list[tuple[str, str, str]]:
+    """(field label, stored, as typed with this inquiry) for each contact detail that differs."""
+    requester = inquiry.requester
+    if requester.anonymised_at is not None:
+        return []
+    rows = []
+    for field in ("name", "phone", "country", "role", "language", "consent_to_keep"):
+        given = inquiry.contact_given.get(field)
+        stored = getattr(requester, field)
+        if given not in ("", None) and given != stored:
+            label = requester._meta.get_field(field).verbose_name
+            rows.append((label, str(stored), str(given)))
+    return rows

@@ -5,8 +5,9 @@ a move, saves and writes the timeline row); the services here add what each move
 """
 
 import datetime as dt
-from collections import deque
-from collections.abc import Iterable
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -19,8 +20,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from lib import roles
+from lib.redact import REMOVED, identifying_values, redactor
 from library.suggest import suggest
 
+from .attachments import attachment_type
 from .models import Inquiry, InquiryAttachment, InquiryEvent, ReferenceCounter, Requester
 from .workflow import ALLOWED_MOVES, CLOSED_STATUSES, IllegalTransition, can_move, inquiry_transition, record_event
 
@@ -86,8 +89,9 @@ def due_date_for(received_at: dt.datetime) -> dt.date:
 
 
 def suggested_topics(text: str, limit: int = 5) -> list:
-    """The topics the question names, as the library's suggestions rank them."""
-    return [topic for topic, _score in suggest(text).topics[:limit]]
+    """The topics the question names as the library spells them (a typo-tolerant reading is only a
+    "did you mean ...?" in the composer, never a topic of the inquiry by itself)."""
+    return suggest(text).exact_topics[:limit]
 
 
 def inquiry_set_topics(*, inquiry: Inquiry, topics: Iterable, by: AbstractBaseUser | None) -> Inquiry:
@@ -107,20 +111,57 @@ def inquiry_set_topics(*, inquiry: Inquiry, topics: Iterable, by: AbstractBaseUs
     return inquiry
 
 
+def inquiry_flag_research(*, inquiry: Inquiry, needed: bool, by: AbstractBaseUser | None, note: str = "") -> bool:
+    """Flag (or clear) "research needed" and note it in the timeline; False when it already was so."""
+    with transaction.atomic():
+        locked = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+        if locked.research_needed == needed:
+            return False
+        locked.research_needed = needed
+        locked.save(update_fields=["research_needed", "updated_at"])
+        action = "inquiry.research_needed" if needed else "inquiry.research_done"
+        record_event(inquiry=locked, action=action, by=by, note=note)
+    inquiry.research_needed = needed
+    return True
+
+
 # --- Creation ------------------------------------------------------------------------------
+
+
+CONTACT_FIELDS = ("name", "phone", "country", "role", "language", "consent_to_keep")
 
 
 def requester_for(*, name: str, email: str, **contact: Any) -> Requester:
     """The requester with this email, unchanged, or a new one.
 
-    Anyone can type (or send from) anyone's address, so what arrives never overwrites a
-    stored requester."""
+    Anyone can type (or send from) anyone's address, so what arrives never overwrites a stored
+    requester: it is kept on the inquiry (contact_given), and a specialist may apply it with
+    requester_update_from_inquiry."""
     email = email.strip().lower()
     requester = None
     if email:
         requester = Requester.objects.filter(email=email, anonymised_at__isnull=True).order_by("-created_at").first()
     if requester is None:
         requester = Requester.objects.create(name=name.strip(), email=email, **contact)
+    return requester
+
+
+def requester_update_from_inquiry(*, inquiry: Inquiry, by: AbstractBaseUser) -> Requester:
+    """A specialist takes the contact details typed with this inquiry over into the requester."""
+    if not roles.has_role(by, *roles.CASE_WRITERS):
+        raise NotAllowed("Only specialists can change a requester.")
+    given = {k: v for k, v in inquiry.contact_given.items() if k in CONTACT_FIELDS and v not in ("", None)}
+    with transaction.atomic():
+        requester = Requester.objects.select_for_update().get(pk=inquiry.requester_id)
+        if requester.anonymised_at is not None:
+            raise NotAllowed("This requester's contact data has been removed.")
+        changed = [field for field, value in given.items() if getattr(requester, field) != value]
+        for field in changed:
+            setattr(requester, field, given[field])
+        if changed:
+            requester.save(update_fields=changed)
+            record_event(inquiry=inquiry, action="requester.updated", by=by, data={"fields": changed})
+    inquiry.requester = requester
     return requester
 
 
@@ -146,19 +187,14 @@ def inquiry_create(
     topics = suggested_topics(f"{condition}\n{question}".strip())
     year = timezone.localtime(received_at).year
     with transaction.atomic():
-        requester = requester_for(
-            name=name,
-            email=email,
-            phone=phone,
-            country=country,
-            role=role,
-            language=language,
-            consent_to_keep=consent_to_keep,
-        )
+        contact = {"phone": phone, "country": country, "role": role, "language": language}
+        contact["consent_to_keep"] = consent_to_keep
+        requester = requester_for(name=name, email=email, **contact)
         number = reference_allocate(year=year)
         inquiry = Inquiry.objects.create(
             reference=format_reference(year, number),
             requester=requester,
+            contact_given={"name": name.strip(), "email": email.strip().lower(), **contact},
             channel=channel,
             condition=condition.strip(),
             question=question.strip(),
@@ -184,7 +220,7 @@ def inquiry_attach(*, inquiry: Inquiry, upload: UploadedFile, by: AbstractBaseUs
     attachment = InquiryAttachment(
         inquiry=inquiry,
         original_name=upload.name[:255],
-        content_type=(getattr(upload, "content_type", "") or "")[:100],
+        content_type=attachment_type(upload.name) or "application/octet-stream",
         size=upload.size or 0,
         uploaded_by=by if by is not None and by.is_authenticated else None,
     )
@@ -390,48 +426,103 @@ def inquiry_mark_sent(*, inquiry: Inquiry, by: AbstractBaseUser | None, data: di
 
 # --- Privacy ---------------------------------------------------------------------------------
 
-PURGED_NAME = "(removed)"
+PURGED_NAME = REMOVED
+
+
+@dataclass
+class PurgeReport:
+    """What a purge changed: counts by kind, and what the other apps' part of it needs."""
+
+    inquiry_ids: list[int] = field(default_factory=list)
+    redact: Callable[[str], str] = field(default=lambda text: text)
+    changed: Counter = field(default_factory=Counter)
 
 
 def purgeable_requesters(*, closed_before: dt.date):
-    """Requesters with contact data whose inquiries are all closed before the date."""
+    """Requesters with contact data whose inquiries are all closed before the date, unless they
+    consented to our keeping their data (until they withdraw it: consent_to_keep unticked)."""
     cutoff = dt.datetime.combine(closed_before, dt.time.min, tzinfo=timezone.get_current_timezone())
     mine = Inquiry.objects.filter(requester=OuterRef("pk"))
     still_needed = mine.filter(~Q(status__in=CLOSED_STATUSES) | Q(closed_at__isnull=True) | Q(closed_at__gte=cutoff))
-    return Requester.objects.filter(anonymised_at__isnull=True).filter(Exists(mine)).exclude(Exists(still_needed))
+    return (
+        Requester.objects.filter(anonymised_at__isnull=True, consent_to_keep=False)
+        .filter(Exists(mine))
+        .exclude(Exists(still_needed))
+    )
 
 
-def requesters_purge(*, closed_before: dt.date, by: AbstractBaseUser | None = None) -> int:
-    """Remove the contact data (and the received emails and letters) of requesters whose
-    inquiries are all closed before `closed_before`. Questions, topics, dates and statistics
-    stay; each inquiry's timeline records the purge. Returns the number of requesters."""
+def requesters_purge(*, closed_before: dt.date, by: AbstractBaseUser | None = None) -> PurgeReport:
+    """The inquiries' part of the purge (see the retention rule in README.md): the requesters'
+    contact data, what was typed with their inquiries, their names in the questions, the
+    timeline's notes and attachment names, the attachments' files. Questions, topics, dates
+    and statistics stay; each inquiry's timeline records the purge. The apps above this one
+    purge their part in the same transaction (the purge_requesters command runs them all);
+    the report carries what they need."""
+    report = PurgeReport()
     now = timezone.now()
-    files = []
     with transaction.atomic():
         requesters = list(purgeable_requesters(closed_before=closed_before).select_for_update().order_by("pk"))
         ids = [r.pk for r in requesters]
         if not ids:
-            return 0
+            return report
+        inquiries = list(Inquiry.objects.filter(requester_id__in=ids).order_by("pk"))
+        report.inquiry_ids = [i.pk for i in inquiries]
+        people = [(r.name, r.email, r.phone) for r in requesters]
+        people += [(i.contact_given.get("name", ""), i.contact_given.get("email", ""),
+                    i.contact_given.get("phone", "")) for i in inquiries]
+        report.redact = redactor(v for n, e, p in people for v in identifying_values(name=n, email=e, phone=p))
         Requester.objects.filter(pk__in=ids).update(name=PURGED_NAME, email="", phone="", country="", anonymised_at=now)
-        attachments = InquiryAttachment.objects.filter(inquiry__requester_id__in=ids)
+        report.changed["requesters anonymised"] = len(ids)
+        report.changed["questions with a name removed"] = _redact_inquiries(inquiries, report.redact)
+        events = InquiryEvent.objects.filter(inquiry_id__in=report.inquiry_ids)
+        report.changed["timeline notes erased"] = events.exclude(note="").erase(note="")
+        events.filter(action="inquiry.attached").erase(data={"file": PURGED_NAME})
+        report.changed["timeline entries with a name removed"] = _redact_event_data(events, report.redact)
+        attachments = InquiryAttachment.objects.filter(inquiry_id__in=report.inquiry_ids)
         files = [a.file.name for a in attachments if a.file]
-        attachments.update(file="", original_name=PURGED_NAME)
-        inquiry_ids = Inquiry.objects.filter(requester_id__in=ids).values_list("pk", flat=True)
-        actor = by if by is not None and by.is_authenticated else None
-        InquiryEvent.objects.bulk_create(
-            [
-                InquiryEvent(
-                    inquiry_id=pk,
-                    action="requester.purged",
-                    actor=actor,
-                    created_at=now,
-                    data={"closed_before": closed_before.isoformat()},
-                )
-                for pk in inquiry_ids.iterator()
-            ],
-            batch_size=2000,
-        )
-    # Files go only once the database no longer points at them.
-    for name in files:
-        default_storage.delete(name)
-    return len(ids)
+        report.changed["attachments deleted"] = attachments.update(file="", original_name=PURGED_NAME)
+        _record_purge(report.inquiry_ids, by=by, now=now, closed_before=closed_before)
+        # Files go only once the database no longer points at them.
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+    return report
+
+
+def _redact_inquiries(inquiries: list[Inquiry], redact: Callable[[str], str]) -> int:
+    changed = []
+    for inquiry in inquiries:
+        question, condition = redact(inquiry.question), redact(inquiry.condition)
+        if (question, condition) != (inquiry.question, inquiry.condition):
+            changed.append(inquiry)
+        inquiry.question, inquiry.condition, inquiry.contact_given = question, condition, {}
+    Inquiry.objects.bulk_update(inquiries, ["question", "condition", "contact_given"], batch_size=500)
+    return len(changed)
+
+
+def _redact_event_data(events, redact: Callable[[str], str]) -> int:
+    """The person removed from what events recorded (an email's subject, refused file names)."""
+
+    def clean(value):
+        if isinstance(value, str):
+            return redact(value)
+        if isinstance(value, list):
+            return [clean(item) for item in value]
+        if isinstance(value, dict):
+            return {key: clean(item) for key, item in value.items()}
+        return value
+
+    changed = 0
+    for event in events.exclude(data={}).only("pk", "data"):
+        cleaned = clean(event.data)
+        if cleaned != event.data:
+            changed += InquiryEvent.objects.filter(pk=event.pk).erase(data=cleaned)
+    return changed
+
+
+def _record_purge(inquiry_ids: list[int], *, by, now, closed_before: dt.date) -> None:
+    actor = by if by is not None and by.is_authenticated else None
+    data = {"closed_before": closed_before.isoformat()}
+    InquiryEvent.objects.bulk_create(
+        [InquiryEvent(inquiry_id=pk, action="requester.purged", actor=actor, created_at=now, data=data)
+         for pk in inquiry_ids],
+        batch_size=2000,
+    )

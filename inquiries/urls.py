@@ -16,6 +16,8 @@ urlpatterns = [
     path("inquiries/<int:pk>/close/", views.close, name="close"),
     path("inquiries/<int:pk>/reopen/", views.reopen, name="reopen"),
     path("inquiries/<int:pk>/note/", views.note, name="note"),
+    path("inquiries/<int:pk>/requester/", views.requester_update, name="requester_update"),
     path("inquiries/<int:pk>/topics/", views.topics, name="topics"),
+    path("inquiries/<int:pk>/research/", views.research, name="research"),
     path("inquiries/<int:pk>/attachments/<int:attachment_pk>/", views.attachment, name="attachment"),
 ]

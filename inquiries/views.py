@@ -14,8 +14,9 @@ from lib import roles
 from library.models import Topic
 
 from . import selectors, services
+from .attachments import attachment_type
 from .filters import InquiryFilter
-from .forms import AssignForm, CloseForm, MoveForm, NoteForm, StaffInquiryForm, TopicsForm
+from .forms import AssignForm, CloseForm, MoveForm, NoteForm, ResearchForm, StaffInquiryForm, TopicsForm
 from .models import Inquiry, InquiryAttachment
 from .workflow import ALLOWED_MOVES, CLOSED_STATUSES, IllegalTransition, can_move
 
@@ -60,6 +61,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": events,
         "attachments": inquiry.attachments.all(),
         "earlier": earlier,
+        "contact_differences": selectors.contact_differences(inquiry),
         "actions": available_actions(inquiry, request.user),
         "can_act": can_act,
         "can_close": can_act and can_move(inquiry.status, Inquiry.Status.CLOSED_WITHOUT_REPLY),
@@ -162,6 +164,31 @@ def note(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
+def research(request: HttpRequest, pk: int) -> HttpResponse:
+    """Flag the library's gap for a supervisor, or clear the flag once the library has the topic."""
+    inquiry = selectors.get_inquiry(request.user, pk, act=True)
+    form = ResearchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say whether research is needed or done.")
+        return _back(inquiry)
+    services.inquiry_flag_research(inquiry=inquiry, by=request.user, **form.cleaned_data)
+    return _back(inquiry)
+
+
+@staff_required
+@require_POST
+def requester_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take the contact details typed with this inquiry over into the requester."""
+    inquiry = selectors.get_inquiry(request.user, pk, act=True)
+    try:
+        services.requester_update_from_inquiry(inquiry=inquiry, by=request.user)
+    except services.NotAllowed as error:
+        messages.error(request, str(error))
+    return _back(inquiry)
+
+
+@staff_required
+@require_POST
 def topics(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = selectors.get_inquiry(request.user, pk, act=True)
     form = TopicsForm(request.POST, inquiry=inquiry)
@@ -181,7 +208,9 @@ def topics(request: HttpRequest, pk: int) -> HttpResponse:
 def new(request: HttpRequest) -> HttpResponse:
     """Staff entry of an inquiry received by phone, email or letter."""
     roles.require_role(request.user, *roles.CASE_WRITERS)
-    form = StaffInquiryForm(request.POST or None, request.FILES or None)
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    # Read after the body is parsed: the upload handler notes a file dropped for its size.
+    form = StaffInquiryForm(data, files, oversized=getattr(request, "oversized_uploads", ()))
     if request.method == "POST" and form.is_valid():
         inquiry = services.inquiry_create(by=request.user, **form.cleaned_data)
         messages.success(request, f"Recorded {inquiry.reference}.")
@@ -194,7 +223,12 @@ def new(request: HttpRequest) -> HttpResponse:
 def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """The received email or letter; only through this login-protected view."""
     item = get_object_or_404(InquiryAttachment, pk=attachment_pk, inquiry_id=pk)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+    # Always a download, of the type its name allows (never what the uploader claimed); nosniff
+    # (SECURE_CONTENT_TYPE_NOSNIFF) keeps browsers from guessing another.
+    content_type = attachment_type(item.original_name) or "application/octet-stream"
+    return FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=content_type
+    )
 
 
 # --- Dashboard and queue ----------------------------------------------------------------------

@@ -1,33 +1,36 @@
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from lib.markup import citation_keys, render_markdown
 from library.forms import PLACEHOLDER_HELP, ReferenceAdminForm, SectionAdminForm
-from library.models import Reference, Section, StandardText, Topic, stale_before
+from library.models import Reference, Section, StandardText, Topic, needs_review_q, stale_before
 from library.search import search_sections, search_topics
-from library.services import section_create, section_update
+from library.services import section_create, section_mark_reviewed, section_update
 
 
-class StaleFilter(admin.SimpleListFilter):
-    title = "stale"
-    parameter_name = "stale"
+class ReviewFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Stale"), ("no", "Current")]
+        return [("needed", "Needs review (unknown or stale)"), ("unknown", "Unknown date"), ("stale", "Stale"),
+                ("current", "Current")]
 
     def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(last_updated__lt=stale_before())
-        if self.value() == "no":
-            return queryset.filter(last_updated__gte=stale_before())
-        return queryset
+        filters = {
+            "needed": needs_review_q(),
+            "unknown": Q(last_updated__isnull=True),
+            "stale": Q(last_updated__lt=stale_before()),
+            "current": Q(last_updated__gte=stale_before()),
+        }
+        return queryset.filter(filters[self.value()]) if self.value() in filters else queryset
 
 
 class SectionInline(admin.TabularInline):
     model = Section
-    fields = ["kind", "heading", "status", "last_updated"]
+    fields = ["kind", "heading", "language", "status", "last_updated"]
     readonly_fields = fields
     extra = 0
     show_change_link = True
@@ -39,7 +42,8 @@ class SectionInline(admin.TabularInline):
 
 @admin.register(Topic)
 class TopicAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "gard_id", "section_count"]
+    list_display = ["name", "language", "gard_id", "section_count"]
+    list_filter = ["language"]
     search_fields = ["name", "=gard_id"]
     search_help_text = "Name or synonym (typos are fine), or a GARD id."
     inlines = [SectionInline]
@@ -76,18 +80,26 @@ class ReferenceAdmin(SimpleHistoryAdmin):
 @admin.register(Section)
 class SectionAdmin(SimpleHistoryAdmin):
     form = SectionAdminForm
-    list_display = ["heading", "topic", "kind", "status", "last_updated", "stale"]
-    list_filter = [("topic", admin.RelatedOnlyFieldListFilter), "kind", "status", StaleFilter]
+    list_display = ["heading", "topic", "kind", "language", "status", "last_updated", "times_used", "stale"]
+    list_filter = [("topic", admin.RelatedOnlyFieldListFilter), "kind", "language", "status", ReviewFilter]
     list_select_related = ["topic"]
     search_fields = ["heading", "topic__name"]
     search_help_text = "Words of the heading, the topic or the text."
     autocomplete_fields = ["topic", "references"]
-    readonly_fields = ["last_updated", "preview"]
-    fields = ["topic", "kind", "heading", "body", "references", "status", "last_updated", "keep_date", "preview"]
+    readonly_fields = ["last_updated", "times_used", "preview"]
+    fields = ["topic", "kind", "language", "heading", "body", "references", "status", "last_updated", "keep_date",
+              "times_used", "preview"]
+    actions = ["mark_reviewed"]
 
-    @admin.display(boolean=True, description="stale")
+    @admin.display(boolean=True, description="needs review")
     def stale(self, obj):
-        return obj.is_stale
+        return obj.needs_review
+
+    @admin.action(description="Mark the selected sections reviewed today", permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        for section in queryset:
+            section_mark_reviewed(section=section, by=request.user)
+        self.message_user(request, f"{len(queryset)} section(s) marked reviewed today.")
 
     @admin.display(description="preview")
     def preview(self, obj):
@@ -113,10 +125,12 @@ class SectionAdmin(SimpleHistoryAdmin):
             form.instance = section_update(
                 section=obj, by=request.user, heading=data["heading"], body=data["body"],
                 keep_date=data.get("keep_date", False), status=data["status"], kind=data["kind"], topic=data["topic"],
+                language=data["language"],
             )
         else:
             form.instance = section_create(topic=data["topic"], by=request.user, kind=data["kind"],
-                                           heading=data["heading"], body=data["body"], status=data["status"])
+                                           heading=data["heading"], body=data["body"], status=data["status"],
+                                           language=data["language"])
             obj.pk = form.instance.pk
 
     def save_related(self, request, form, formsets, change):

@@ -24,7 +24,7 @@ class SectionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Section
-        fields = ["topic", "kind", "heading", "body", "references", "status"]
+        fields = ["topic", "kind", "language", "heading", "body", "references", "status"]
         help_texts = {
             "references": "Pick references by their text. A picked reference the body does not cite yet is "
             "cited at the end of the body; the body's citations decide the list.",

@@ -4,8 +4,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from lib.markup import validate_markdown
+from library.gard_list import gard_names
 from library.gard_text import NUMBER_CITATION_RE, Page
 from library.kinds import kind_of_heading
 from library.medquad import Document
@@ -78,11 +81,26 @@ def assign_changed(instance, wanted: dict) -> list[str]:
     return changed
 
 
-def _save_section(topic: Topic, kind: str, heading: str, body: str, last_updated, references) -> bool:
-    """Create or update the topic's section of this kind (or heading, for "other"); True if written."""
-    lookup = {"topic": topic, "kind": kind} if kind != Section.Kind.OTHER else {"topic": topic, "heading": heading}
+def _check_body(where: str, body: str) -> None:
+    """ValidationError naming the section when a body is over the Markdown length limit."""
+    try:
+        validate_markdown(body)
+    except ValidationError as error:
+        raise ValidationError(f"{where}: {error.messages[0]}", code=error.code) from None
+
+
+def _save_section(topic: Topic, kind: str, heading: str, body: str, last_updated, references,
+                  language: str = "en") -> bool:
+    """Create or update the topic's section of this kind (or heading, for "other") in this language.
+
+    The date comes only from the source: without one (MedQuAD) a new section's date is unknown and
+    an existing section keeps the date an editor gave it. True if written.
+    """
+    _check_body(f"{topic.name}, {heading}", body)
+    lookup = {"topic": topic, "language": language}
+    lookup.update({"kind": kind} if kind != Section.Kind.OTHER else {"heading": heading})
     section = Section.objects.filter(**lookup).order_by("pk").first()
-    wanted = {"kind": kind, "heading": heading, "body": body, "status": Section.Status.PUBLISHED}
+    wanted = {"kind": kind, "heading": heading, "body": body, "status": Section.Status.PUBLISHED, "language": language}
     if last_updated is not None:
         wanted["last_updated"] = last_updated
     if section is None:
@@ -104,6 +122,7 @@ def standard_text_import(*, kind: str, body: str, language: str = "en", name: st
     """Keep this text as a standard text of its kind (default if the kind has none); True if created."""
     if not body or StandardText.objects.filter(kind=kind, language=language, body=body).exists():
         return False
+    _check_body(f"the {kind}", body)
     taken = set(StandardText.objects.filter(kind=kind, language=language).values_list("name", flat=True))
     unique, number = name, 2
     while unique in taken:
@@ -118,11 +137,11 @@ def _cite_by_key(body: str, keys: dict[int, str]) -> str:
 
 
 @transaction.atomic
-def import_page(page: Page) -> Counts:
+def import_page(page: Page, language: str = "en") -> Counts:
     counts = Counts()
     topic = Topic.objects.filter(name__iexact=page.title).order_by("pk").first()
     if topic is None:
-        topic = Topic.objects.create(name=page.title)
+        topic = Topic.objects.create(name=page.title, language=language)
         counts.topics += 1
     else:
         counts.topics_unchanged += 1
@@ -131,7 +150,8 @@ def import_page(page: Page) -> Counts:
     for part in page.sections:
         cited = [references[number] for number in dict.fromkeys(n for n, _ in part.citation_lines)]
         kind = kind_of_heading(part.heading, topic.name)
-        written = _save_section(topic, kind, part.heading, _cite_by_key(part.body, keys), part.last_updated, cited)
+        written = _save_section(topic, kind, part.heading, _cite_by_key(part.body, keys), part.last_updated, cited,
+                                language)
         counts.sections += written
         counts.sections_unchanged += not written
     for kind, body in (
@@ -140,7 +160,7 @@ def import_page(page: Page) -> Counts:
         (StandardText.Kind.SIGNATURE, page.signature),
         (StandardText.Kind.DISCLAIMER, page.disclaimer),
     ):
-        standard_text_import(kind=kind, body=body)
+        standard_text_import(kind=kind, body=body, language=language)
     return counts
 
 
@@ -152,14 +172,15 @@ def merge_unique(current: list, new: list) -> list:
 def import_document(doc: Document) -> Counts:
     counts = Counts()
     topic = Topic.objects.filter(gard_id=doc.gard_id).first()
+    # GARD's own names for the disease too, so that questions using them find it.
+    names = [doc.name, *doc.synonyms, *gard_names(doc.gard_id)]
     if topic is None:
         topic = Topic.objects.create(name=doc.name, gard_id=doc.gard_id,
-                                     synonyms=merge_unique([], [s for s in doc.synonyms if s != doc.name]),
+                                     synonyms=merge_unique([], [s for s in names if s != doc.name]),
                                      umls_cuis=merge_unique([], doc.umls_cuis))
         counts.topics += 1
     else:
         # Known under another name already: this document's name becomes a synonym.
-        names = [doc.name, *doc.synonyms]
         wanted = {"synonyms": merge_unique(topic.synonyms, [s for s in names if s != topic.name]),
                   "umls_cuis": merge_unique(topic.umls_cuis, doc.umls_cuis)}
         changed = assign_changed(topic, wanted)

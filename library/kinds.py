@@ -1,43 +1,95 @@
 """Which kinds of section a piece of text asks for: the phrase rules, in one place.
 
-Used by the suggestions (what a question asks) and by the importers (what a heading is).
+Used by the suggestions (what a question asks, with the trained model of kind_model.py) and by
+the importers (what a heading is).
 """
 
 import re
 
 from library.models import SectionKind as K
 
+OVERVIEW = K.OVERVIEW  # also stands for "no specific kind"
+
+_CHILD = (r"(?:child|children|kids?|baby|babies|son|sons|daughters?|grandchild(?:ren)?|offspring"
+          r"|future (?:child|pregnanc))")
+# "diagnosed with X last year" tells the story; "how is it diagnosed" asks.
+_DIAGNOSED_AS_STORY = r"(?! with| as| at| in| by| when| last| recently| early| about| years?| months?)"
+
 # Kind → phrases (regular expressions over lower-cased text, matched at word boundaries).
 KIND_PHRASES: dict[str, list[str]] = {
-    K.CAUSE: [r"what causes?", r"caus(?:e|es|ed|ing)", r"why does"],
-    K.TREATMENT: [r"treat(?:ed|ment|ments|ing|able)?", r"therap(?:y|ies)", r"cur(?:e|es|ed|able)", r"medications?",
-                  r"medicines?", r"drugs?", r"manag(?:ed|ement)"],
-    K.SYMPTOMS: [r"symptoms?", r"signs?", r"what to expect", r"features?"],
-    K.INHERITANCE: [r"inherit(?:ed|ance|able)?", r"genetic", r"hereditary", r"passed (?:on|down)", r"my children",
-                    r"my kids", r"runs? in (?:the|my) family"],
-    K.DIAGNOSIS: [r"test(?:s|ed|ing)?", r"diagnos(?:e|ed|is|tic)", r"screen(?:ed|ing)?"],
-    K.PROGNOSIS: [r"life expectancy", r"outlook", r"prognosis", r"how long"],
+    K.CAUSE: [
+        r"what causes?", r"caus(?:e|es|ed|ing)", r"why (?:does|do|did|is|was|would|has|have)", r"due to",
+        r"result of", r"brought on", r"triggers?", r"risk factors?", r"environmental", r"contagious",
+        r"how (?:does|do|did|can|could) (?:one|someone|a person|people|you|he|she|they|i|my \w+) (?:get|develop|catch)",
+        r"genetic (?:basis|changes?|mutations?|cause)", r"(?:which|what) genes?",
+    ],
+    K.TREATMENT: [
+        r"treat(?:ed|ment|ments|ing|able)?", r"therap(?:y|ies|ists?)", r"cur(?:e|es|ed|able)", r"medications?",
+        r"medicines?", r"drugs?", r"manag(?:e|es|ed|ement|ing)", r"surger(?:y|ies)", r"prevent(?:ed|ion|ing|able)?",
+        r"clinical trials?", r"research(?:ers)?", r"studies", r"relie(?:f|ve)", r"options", r"supplements?", r"diet",
+        r"(?:anything|something|what) (?:\w+ ){0,3}(?:help|do for|be done)", r"help (?:her|him|them|with|my)",
+        r"(?:slow|stop|reverse) (?:it|the|its|this)",
+    ],
+    K.SYMPTOMS: [
+        r"symptoms?", r"signs?", r"what to expect", r"features?", r"characteristics?", r"look like",
+        r"(?:is|are) (?:\w+ )?(?:pain|fatigue|rash|seizures?|swelling) (?:part|common|normal|related)",
+    ],
+    K.INHERITANCE: [
+        r"inherit(?:ed|ance|able|s)?", r"(?<!non-)genetic(?! test)", r"hereditary", r"autosomal", r"x-linked",
+        r"pass(?:ed|es)? (?:\w+ )?(?:on|down)", r"my (?:children|kids)", r"runs? in (?:the|my|our) family",
+        r"carriers?", r"recurrence", r"genetic counsel(?:ing|or)", r"chances? (?:\w+ ){0,6}" + _CHILD,
+        r"risk (?:\w+ ){0,5}" + _CHILD, _CHILD + r" (?:\w+ ){0,4}(?:get|have|inherit) it",
+    ],
+    K.FREQUENCY: [
+        r"how (?:common|rare|frequent|prevalent)", r"prevalen(?:ce|t)", r"incidence", r"how often does",
+        r"how many (?:\w+ ){0,2}(?:people|persons|individuals|cases|patients|children|americans|families|women|men)",
+        r"number of (?:\w+ ){0,2}(?:people|cases|patients)",
+    ],
+    K.DIAGNOSIS: [
+        r"test(?:s|ed|ing)?", r"diagnos(?:e|is|tic|ing)", r"diagnosed" + _DIAGNOSED_AS_STORY, r"screen(?:ed|ing)?",
+        r"confirm", r"misdiagnos(?:ed|is)", r"biopsy", r"blood work", r"mri",
+    ],
+    K.PROGNOSIS: [
+        r"life expectancy", r"outlook", r"prognosis", r"life ?span", r"normal life", r"surviv(?:e|al|ors?)",
+        r"how long (?:\w+ ){0,3}(?:live|survive|last)", r"get worse", r"progress(?:es|ive|ion)?", r"fatal",
+        r"(?:will|would|could|can) (?:\w+ ){0,2}die", r"terminal", r"long[- ]term", r"future hold",
+        r"grow out of", r"go away",
+    ],
     # "What are the symptoms ..." asks for symptoms, not for an overview.
-    K.OVERVIEW: [
+    OVERVIEW: [
         r"what(?: is|'s| are)(?! (?:the |its |some |any )?(?:signs?|symptoms?|causes?|treatments?|therap|outlook"
         r"|prognosis|life expectancy|tests?|chances?))",
-        r"tell me about",
-        r"information (?:on|about)",
+        r"tell me about", r"information (?:on|about|regarding)", r"(?:know|learn|find out|understand) more",
+        r"more information", r"general information", r"explain",
     ],
 }
 
 _KIND_RES = {kind: re.compile(r"\b(?:" + "|".join(phrases) + r")\b") for kind, phrases in KIND_PHRASES.items()}
+_SENTENCE_RE = re.compile(r"[^.?!\n]+[.?!]*")
+# Sentences that ask, though some end without a question mark.
+_ASKING_RE = re.compile(
+    r"^\s*(?:what|how|why|when|where|which|who|is|are|can|could|does|do|did|will|would|should|has|have|may|might)\b"
+    r"|\b(?:would like to know|wondering|want to know|need to know|looking for|please (?:tell|send|help)"
+    r"|any information|interested in)\b"
+)
 
 
-def kinds_in(text: str) -> list[str]:
-    """The kinds a text asks for, in the order they first appear in it."""
+def asked_part(text: str) -> str:
+    """The sentences that ask something; the whole text when none seems to ("my son has X" is context)."""
+    sentences = [s.strip() for s in _SENTENCE_RE.findall(text or "")]
+    asking = [s for s in sentences if s.endswith("?") or _ASKING_RE.search(s.lower())]
+    return " ".join(asking) if asking else (text or "")
+
+
+def rule_kinds(text: str) -> list[str]:
+    """The kinds this text names, specific ones in the order they first appear in it, overview last."""
     lowered = (text or "").lower()
     found = []
     for kind, pattern in _KIND_RES.items():
         match = pattern.search(lowered)
         if match:
-            found.append((match.start(), kind))
-    return [kind for _, kind in sorted(found)]
+            found.append((kind == OVERVIEW, match.start(), kind))
+    return [kind for _, _, kind in sorted(found)]
 
 
 def kind_of_heading(heading: str, topic_name: str = "") -> str:
@@ -47,8 +99,47 @@ def kind_of_heading(heading: str, topic_name: str = "") -> str:
     """
     if topic_name:
         heading = re.sub(re.escape(topic_name), " ", heading, flags=re.IGNORECASE)
-    kinds = kinds_in(heading)
-    specific = [kind for kind in kinds if kind != K.OVERVIEW]
-    if specific:
-        return specific[0]
-    return K.OVERVIEW if kinds else K.OTHER
+    kinds = rule_kinds(heading)
+    return kinds[0] if kinds else K.OTHER
+
+
+RULE_BONUS = 0.2  # a kind the question names in so many words
+SECOND_KIND = 0.1  # the model fills the second place only this sure, and not after "no specific kind"
+
+
+def ranked_kinds_many(texts: list[str], use_model: bool = True) -> list[list[tuple[str, float]]]:
+    """For each text, every kind with its score, likeliest first: the model's probability (all
+    texts read in one batch), plus a bonus for the kinds the rules find."""
+    asked = [asked_part(text) for text in texts]
+    named = [[kind for kind in rule_kinds(part) if kind != OVERVIEW] for part in asked]
+    if not use_model:
+        return [[(kind, 1.0) for kind in kinds] + [(OVERVIEW, 0.5)] for kinds in named]
+    from library.kind_model import kind_model  # noqa: PLC0415 (numpy: not for the importers)
+
+    model = kind_model()
+    ranked = []
+    for row, kinds in zip(model.probabilities(asked), named, strict=True):
+        scores = {kind: float(p) + RULE_BONUS * (kind in kinds) for kind, p in zip(model.classes, row, strict=True)}
+        ranked.append(sorted(scores.items(), key=lambda item: -item[1]))
+    return ranked
+
+
+def ranked_kinds(text: str, use_model: bool = True) -> list[tuple[str, float]]:
+    return ranked_kinds_many([text], use_model)[0]
+
+
+def asked_kinds_many(texts: list[str], use_model: bool = True) -> list[list[str]]:
+    """For each question, the kinds it asks for, ranked: every kind it names, the model filling up
+    to two. Never empty: "overview" stands for no specific kind."""
+    found = []
+    for text, ranked in zip(texts, ranked_kinds_many(texts, use_model), strict=True):
+        named = set(rule_kinds(asked_part(text)))
+        fill = ranked[0][0] != OVERVIEW
+        kinds = [kind for i, (kind, score) in enumerate(ranked)
+                 if kind in named or i == 0 or (fill and i == 1 and score >= SECOND_KIND)]
+        found.append(kinds or [OVERVIEW])
+    return found
+
+
+def asked_kinds(text: str, use_model: bool = True) -> list[str]:
+    return asked_kinds_many([text], use_model)[0]

@@ -15,6 +15,8 @@ QTYPE_KINDS = {
     "inheritance": K.INHERITANCE,
     "exams and tests": K.DIAGNOSIS,
     "treatment": K.TREATMENT,
+    "outlook": K.PROGNOSIS,
+    "frequency": K.FREQUENCY,
 }
 GARD_ID_RE = re.compile(r"/gard/(\d+)(?:/|$)")
 # The header of the phenotype table that precedes a flattened list.

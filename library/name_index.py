@@ -30,10 +30,28 @@ STOPWORDS = frozenset(
 )
 
 
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11,
+         "xii": 12, "xiii": 13, "xiv": 14, "xv": 15}
+ROMAN_TYPE_RE = re.compile(r"^(" + "|".join(sorted(ROMAN, key=len, reverse=True)) + r")([a-d]?)$")
+# What follows a name to make it a subtype's: "usher syndrome" + "type 1", "2", "ia".
+SUBTYPE_RE = re.compile(r"^(?:type|subtype|form|group|class|[0-9]+[a-z]?|[a-e])$")
+
+
+def type_number(previous: str, token: str) -> str:
+    """"type ii" is "type 2", "type ia" "type 1a": one spelling of a subtype's number."""
+    match = ROMAN_TYPE_RE.match(token) if previous in ("type", "subtype", "group") else None
+    return f"{ROMAN[match.group(1)]}{match.group(2)}" if match else token
+
+
 def normalize(text: str) -> str:
-    """Lower case, accents off, punctuation to spaces."""
+    """Lower case, accents off, punctuation to spaces, subtype numbers in digits."""
     text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    tokens = re.sub(r"[^a-z0-9]+", " ", text).split()
+    return " ".join(type_number(tokens[i - 1] if i else "", token) for i, token in enumerate(tokens))
+
+
+def has_digit(token: str) -> bool:
+    return any(c.isdigit() for c in token)
 
 
 @dataclass
@@ -41,6 +59,8 @@ class NameIndex:
     names: list[str] = field(default_factory=list)  # normalized names and synonyms
     name_topics: list[int] = field(default_factory=list)  # topic id of each name
     topic_names: dict[int, str] = field(default_factory=dict)  # topic id → display name
+    own_names: dict[int, str] = field(default_factory=dict)  # topic id → its normalized name (not a synonym)
+    sorted_names: list[tuple[str, int]] = field(default_factory=list)  # (name, topic id), for prefixes
     exact: dict[str, list[int]] = field(default_factory=dict)  # normalized name → topic ids
     compact: dict[str, list[int]] = field(default_factory=dict)  # the same without spaces ("acrorenal...")
     postings: dict[str, set[int]] = field(default_factory=dict)  # token → indexes into names
@@ -50,6 +70,7 @@ class NameIndex:
 
     def add(self, topic_id: int, display: str, names: list[str]) -> None:
         self.topic_names[topic_id] = display
+        self.own_names[topic_id] = normalize(display)
         for name in dict.fromkeys(normalize(n) for n in names):
             if not name:
                 continue
@@ -64,6 +85,7 @@ class NameIndex:
 
     def finish(self) -> "NameIndex":
         self.vocab = sorted(self.postings)
+        self.sorted_names = sorted(zip(self.names, self.name_topics, strict=True))
         groups: dict = defaultdict(list)
         for token in self.vocab:
             groups[len(token)].append(token)
@@ -77,7 +99,9 @@ class NameIndex:
         # A word found in only one or two names may itself be a slip in the data ("syndrom").
         if len(token) < FUZZY_MIN_LENGTH or token in STOPWORDS or len(self.postings.get(token, ())) > RARE:
             return known
-        return known + [item for item in self._close(token) if item[0] != token]
+        if has_digit(token):
+            return known  # "17q11" is not "21q11": numbers in names match exactly
+        return known + [item for item in self._close(token) if item[0] != token and not has_digit(item[0])]
 
     def _close(self, token: str) -> list[tuple[str, float]]:
         # Slips rarely hit the first letter: look there first, everywhere only when that finds nothing.
@@ -90,6 +114,27 @@ class NameIndex:
                 found.sort(key=lambda item: (-item[1], -len(self.postings[item[0]])))
                 return [(choice, score / 100) for choice, score, _ in found]
         return []
+
+    def subtypes(self, name: str) -> set[int]:
+        """Topics named as subtypes of this name: "usher syndrome type 1" → "usher syndrome, type 1b", not "type 12"."""
+        found = set()
+        for candidate, topic_id in self.sorted_names[bisect.bisect_left(self.sorted_names, (name,)):]:
+            if not candidate.startswith(name):
+                break
+            rest = candidate[len(name):]
+            if rest.startswith(" ") and SUBTYPE_RE.match(rest.split()[0]) or (has_digit(name[-1]) and rest.isalpha()
+                                                                              and len(rest) == 1):
+                found.add(topic_id)
+        return found
+
+    def umbrellas(self, name: str) -> set[int]:
+        """Topics this name is a subtype of: "usher syndrome type 3" → "usher syndrome"."""
+        tokens = name.split()
+        prefixes = [" ".join(tokens[:size]) for size in range(len(tokens) - 1, 0, -1) if SUBTYPE_RE.match(tokens[size])]
+        if tokens and has_digit(tokens[-1]) and tokens[-1][-1].isalpha():  # "type 1b" → "type 1"
+            prefixes.append(name[:-1])
+        # By its own name: the subtypes listing "mucopolysaccharidosis" as a synonym are not its umbrella.
+        return {t for prefix in prefixes for t in self.exact.get(prefix, ()) if self.own_names[t] == prefix}
 
     def with_prefix(self, prefix: str, limit: int = 50) -> list[str]:
         start = bisect.bisect_left(self.vocab, prefix)

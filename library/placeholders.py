@@ -9,11 +9,15 @@ A standard text (greeting, closing, ...) may contain these, in braces:
 
 Anything else in braces is refused when the text is saved. A value that is missing or
 empty is filled with a neutral wording in the letter's language, never left raw or blank.
+Values are text, never markup: a name typed into the public form as a Markdown link stays
+the characters it was typed as.
 """
 
 import re
 
 from django.core.exceptions import ValidationError
+
+from library.markdown_text import escape_inline
 
 PLACEHOLDERS: dict[str, str] = {
     "requester_name": "The name of the person who asked",
@@ -51,7 +55,8 @@ def validate_placeholders(text: str) -> None:
 
 
 def fill_placeholders(text: str, values: dict, language: str = "en") -> str:
-    """Replace each known placeholder by its value, or by a neutral wording when missing.
+    """Replace each known placeholder in Markdown `text` by its value, escaped as Markdown text,
+    or by a neutral wording when missing.
 
     Unknown placeholders (which validation keeps out of saved texts) are left as written.
     """
@@ -63,6 +68,6 @@ def fill_placeholders(text: str, values: dict, language: str = "en") -> str:
             return match.group(0)
         value = values.get(name)
         value = "" if value is None else str(value).strip()
-        return value or fallbacks[name]
+        return escape_inline(value) if value else fallbacks[name]
 
     return PLACEHOLDER_RE.sub(fill, text or "")

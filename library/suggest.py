@@ -5,11 +5,13 @@ sections to answer it with, ranked. The one service behind the desk and `manage.
 import itertools
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from library.kinds import kinds_in
+from library.corrections import corrected_kinds_many
+from library.kinds import asked_kinds_many
 from library.models import Section, Topic
-from library.name_index import STOPWORDS, NameIndex, name_index
+from library.name_index import STOPWORDS, NameIndex, has_digit, name_index, normalize, type_number
 from library.search import search_sections
 
 MAX_WINDOW = 10  # words in the longest name we look for
@@ -23,6 +25,9 @@ KIND_WEIGHT = 1.0  # a section of a kind the question asks for
 OVERVIEW_WEIGHT = 0.8  # the overview, always offered
 OTHER_WEIGHT = 0.5  # the topic's other sections
 TEXT_WEIGHT = 0.5  # sections found by their text when the question names no topic
+SYNONYM = 0.98  # a topic named by one of its synonyms
+RELATIVE = 0.9  # the umbrella or a subtype of a named topic that has no fact sheet
+RELATIVES = 5  # at most this many per named topic
 
 
 @dataclass
@@ -32,9 +37,27 @@ class Suggestion:
     kinds: list[str] = field(default_factory=list)
     sections: list[tuple[Section, float]] = field(default_factory=list)
 
+    @property
+    def match(self) -> str:
+        """How sure: "exact" (a topic named by its name or a synonym as the library spells it),
+        "fuzzy" (only a typo-tolerant reading, or a relative of a named topic: ask "did you mean
+        ...?"), "none" (no topic named: any sections were found by their words, suggestions only)."""
+        if self.exact_topics:
+            return "exact"
+        return "fuzzy" if self.topics else "none"
+
+    @property
+    def exact_topics(self) -> list[Topic]:
+        """The topics the question names word for word (case, accents and punctuation aside): sure
+        enough to draft from."""
+        text = f" {normalize(self.question)} "
+        return [topic for topic, _ in self.topics
+                if any(f" {name} " in text for name in map(normalize, topic.all_names) if name)]
+
     def as_json(self) -> dict:
         return {
             "question": self.question,
+            "match": self.match,
             "topics": [{"id": t.pk, "name": t.name, "score": round(s, 3)} for t, s in self.topics],
             "kinds": list(self.kinds),
             "sections": [
@@ -54,9 +77,9 @@ class _Word:
 
 def _words(index: NameIndex, question: str) -> list[_Word]:
     ascii_text = unicodedata.normalize("NFKD", question).encode("ascii", "ignore").decode()
-    words = []
+    words: list[_Word] = []
     for match in re.finditer(r"[A-Za-z0-9]+", ascii_text):
-        lowered = match.group(0).lower()
+        lowered = type_number(words[-1].text.lower() if words else "", match.group(0).lower())
         # An unknown word may still be part of a name spelled without its spaces or hyphens.
         options = index.similar(lowered)[:MAX_OPTIONS] or [(lowered, UNKNOWN_WORD)]
         words.append(_Word(match.group(0), match.start(), match.end(), options))
@@ -72,9 +95,9 @@ def _plausible(window: list[_Word]) -> bool:
     return len(window) > 1 or len(window[0].text) >= SHORT_NAME
 
 
-def _lookup(index: NameIndex, window: list[_Word]) -> tuple[list[int], float]:
+def _lookup(index: NameIndex, window: list[_Word]) -> tuple[list[int], float, str]:
     """The topics the best reading of these words names (each word read as one of its options)."""
-    best: tuple[list[int], float] = ([], 0.0)
+    best: tuple[list[int], float, str] = ([], 0.0, "")
     for reading in itertools.islice(itertools.product(*(w.options for w in window)), MAX_READINGS):
         tokens = [token for token, _ in reading]
         # "Acro-renalmandibular": the same letters, spaced otherwise.
@@ -83,7 +106,7 @@ def _lookup(index: NameIndex, window: list[_Word]) -> tuple[list[int], float]:
         if len(window) == 1 and score < 1 and (len(window[0].text) < LONG_WORD or score < SURE):
             continue  # one short word read loosely: "causes" is not "CASS"
         if topic_ids and score > best[1]:
-            best = (topic_ids, score)
+            best = (topic_ids, score, " ".join(tokens))
     return best
 
 
@@ -98,11 +121,13 @@ def find_topics(index: NameIndex, question: str) -> tuple[list[tuple[int, float]
             window = words[start : start + size]
             if any(used[start : start + size]) or not _plausible(window):
                 continue
-            topic_ids, score = _lookup(index, window)
+            topic_ids, score, reading = _lookup(index, window)
             if not topic_ids:
                 continue
             for topic_id in topic_ids:
-                found[topic_id] = max(found.get(topic_id, 0), score)
+                # "neurofibromatosis": the topic of that name before those listing it as a synonym.
+                own = score if index.own_names.get(topic_id) == reading else score * SYNONYM
+                found[topic_id] = max(found.get(topic_id, 0), own)
             used[start : start + size] = [True] * size
             spans.append((window[0].start, window[-1].end))
     ranked = sorted(found.items(), key=lambda item: -item[1])
@@ -124,10 +149,9 @@ def _weight(kind: str, kinds: list[str]) -> float:
     return OTHER_WEIGHT - 0.01 * Section.kind_order(kind)
 
 
-def rank_sections(topics: list[tuple[Topic, float]], kinds: list[str]) -> list[tuple[Section, float]]:
-    scores = dict((topic.pk, score) for topic, score in topics)
-    sections = Section.objects.filter(topic_id__in=scores, status=Section.Status.PUBLISHED).select_related("topic")
-    ranked = [(s, scores[s.topic_id] * _weight(s.kind, kinds)) for s in sections]
+def rank_sections(topics: list[tuple[Topic, float]], kinds: list[str],
+                  published: dict[int, list[Section]]) -> list[tuple[Section, float]]:
+    ranked = [(s, score * _weight(s.kind, kinds)) for topic, score in topics for s in published.get(topic.pk, ())]
     return sorted(ranked, key=lambda item: (-item[1], item[0].topic.name, item[0].pk))
 
 
@@ -137,18 +161,71 @@ def _keywords(question: str, count: int = 5) -> str:
     return " ".join(sorted(dict.fromkeys(words), key=len, reverse=True)[:count])
 
 
-def suggest(question: str, limit: int = 10) -> Suggestion:
-    """Topics named (typos tolerated), kinds asked for, and the published sections to use, ranked."""
-    question = (question or "").strip()
-    index = name_index()
+def _numbers_agree(question_numbers: set[str], name: str) -> bool:
+    """A subtype's numbers are the ones the question gives ("type 1b" for "type 1"), when it gives any."""
+    numbers = [t for t in name.split() if has_digit(t)]
+    return not question_numbers or all(any(n.startswith(q) for q in question_numbers) for n in numbers)
+
+
+def _published(topic_ids) -> dict[int, list[Section]]:
+    """The published sections of these topics, by topic: one query."""
+    found: dict[int, list[Section]] = defaultdict(list)
+    rows = Section.objects.filter(topic_id__in=topic_ids, status=Section.Status.PUBLISHED).select_related("topic")
+    for section in rows.order_by():
+        found[section.topic_id].append(section)
+    return found
+
+
+def _relatives(index: NameIndex, question: str, topic_id: int) -> list[int]:
+    """The umbrella topics and the subtypes of a topic (numbers as the question gives them)."""
+    name = index.own_names[topic_id]
+    numbers = {t for t in normalize(question).split() if has_digit(t)}
+    subtypes = sorted(t for t in index.subtypes(name) if _numbers_agree(numbers, index.own_names[t]))
+    return [*sorted(index.umbrellas(name)), *subtypes][: RELATIVES * 2]
+
+
+def named_topics(index: NameIndex, question: str, limit: int) -> tuple[list[tuple[int, float]], list, dict]:
+    """The topics the question names, then, for a named topic without a fact sheet, its umbrella
+    or its subtypes that have one; the spans named; the published sections of all of them."""
     topic_scores, spans = find_topics(index, question)
     topic_scores = topic_scores[:limit]
+    published = _published([t for t, _ in topic_scores])
+    relatives = {t: _relatives(index, question, t) for t, _ in topic_scores if t not in published}
+    if not any(relatives.values()):
+        return topic_scores, spans, published
+    published.update(_published({r for found in relatives.values() for r in found} - set(published)))
+    known = dict(topic_scores)
+    wanted: dict[int, float] = {}
+    for topic_id, score in topic_scores:
+        for relative in relatives.get(topic_id, ()):
+            if relative not in known and relative in published:
+                wanted[relative] = max(wanted.get(relative, 0), score * RELATIVE)
+    return (topic_scores + sorted(wanted.items()))[:limit], spans, published
+
+
+def suggest(question: str, limit: int = 10) -> Suggestion:
+    """Topics named (typos tolerated), kinds asked for, and the published sections to use, ranked."""
+    return suggest_many([question], limit)[0]
+
+
+def suggest_many(questions: list[str], limit: int = 10) -> list[Suggestion]:
+    """suggest() for each question; the kind model reads them all in one batch (suggest --file)."""
+    index = name_index()
+    questions = [(question or "").strip() for question in questions]
+    named = [named_topics(index, question, limit) for question in questions]
+    # The topic's own name ("hereditary ...") asks for no kind.
+    kinds_of = asked_kinds_many([_without_spans(q, spans) for q, (_, spans, _) in zip(questions, named, strict=True)])
+    kinds_of = corrected_kinds_many(questions, kinds_of)
+    return [_suggestion(question, topic_scores, published, kinds, limit)
+            for question, (topic_scores, _, published), kinds in zip(questions, named, kinds_of, strict=True)]
+
+
+def _suggestion(question: str, topic_scores: list[tuple[int, float]], published: dict[int, list[Section]],
+                kinds: list[str], limit: int) -> Suggestion:
     topics_by_id = Topic.objects.in_bulk([tid for tid, _ in topic_scores])
     topics = [(topics_by_id[tid], score) for tid, score in topic_scores if tid in topics_by_id]
-    # The topic's own name ("hereditary ...") asks for no kind.
-    kinds = kinds_in(_without_spans(question, spans))
     if topics:
-        sections = rank_sections(topics, kinds)
+        sections = rank_sections(topics, kinds, published)
         overviews = [item for item in sections if item[0].kind == Section.Kind.OVERVIEW][:1]
         chosen = sections[:limit]
         chosen += [item for item in overviews if item not in chosen]

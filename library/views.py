@@ -1,23 +1,34 @@
 """Desk pages of the library (search, topic), the suggestions as JSON, and the public name autocomplete."""
 
 
-from django.db.models import Count, Prefetch, Q
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from lib import roles
 from lib.markup import citation_keys, render_markdown
-from library.models import Section, Topic
+from library.models import Section, Topic, needs_review_q
 from library.search import search_sections, search_topics
+from library.services import section_mark_reviewed
 from library.suggest import suggest
 
 MAX_QUERY = 200
 AUTOCOMPLETE_LIMIT = 10
+REVIEW_PAGE_SIZE = 50
+# Unknown dates count as the oldest; among equally old sections, the most-used first.
+REVIEW_ORDERS = {
+    "oldest": [F("last_updated").asc(nulls_first=True), "-times_used", "pk"],
+    "used": ["-times_used", F("last_updated").asc(nulls_first=True), "pk"],
+}
 
 
 staff_required = roles.role_required(*roles.ALL_ROLES)
+editor_required = roles.role_required(roles.LIBRARY_EDITOR)
 
 
 def _get_topic(request: HttpRequest, pk: int) -> Topic:
@@ -47,6 +58,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "q": q,
         "topics": [(topic, score, counts.get(topic.pk, 0)) for topic, score in topics],
         "sections": search_sections(q, limit=20) if q else [],
+        "can_review": roles.has_role(request.user, roles.LIBRARY_EDITOR),
     }
     return render(request, "library/search.html", context)
 
@@ -81,3 +93,28 @@ def topic_autocomplete(request: HttpRequest) -> JsonResponse:
     q = _query(request)[:100]
     names = [topic.name for topic, _ in search_topics(q, limit=AUTOCOMPLETE_LIMIT)] if len(q) >= 2 else []
     return JsonResponse({"topics": list(dict.fromkeys(names))})
+
+
+@require_GET
+@editor_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    """Published sections whose date is unknown or stale: what editors should review next."""
+    order = request.GET.get("order", "oldest")
+    if order not in REVIEW_ORDERS:
+        order = "oldest"
+    sections = (Section.objects.filter(needs_review_q(), status=Section.Status.PUBLISHED)
+                .select_related("topic").order_by(*REVIEW_ORDERS[order]))
+    page = Paginator(sections, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "library/review.html", {"page": page, "order": order})
+
+
+@require_POST
+@editor_required
+def mark_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
+    section = get_object_or_404(Section, pk=pk)
+    section_mark_reviewed(section=section, by=request.user)
+    messages.success(request, f"“{section.heading}” is marked reviewed today.")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False):
+        back = ""
+    return redirect(back or "library:review")

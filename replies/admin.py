@@ -7,7 +7,7 @@ class ReplyBlockInline(admin.TabularInline):
     model = ReplyBlock
     extra = 0
     fields = ["position", "kind", "standard_kind", "heading", "section", "source_history_id", "last_updated",
-              "locally_edited"]
+              "language", "locally_edited"]
     readonly_fields = fields
     can_delete = False
     show_change_link = True

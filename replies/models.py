@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from lib.markup import validate_markdown
 from library.models import is_stale
 
 
@@ -26,6 +27,8 @@ class Reply(models.Model):
     title = models.CharField(max_length=1000, help_text="The question, restated as the letter's title.")
     language = models.CharField(max_length=5, choices=settings.LANGUAGES, default="en")
     review_comment = models.TextField(blank=True)
+    # Everyone who changed the letter (blocks, title, submission): none of them may approve it.
+    contributors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     # Optimistic locking: every save of the reply or its blocks bumps the version, and
     # a save that started from an older version is refused.
     version = models.PositiveIntegerField(default=1)
@@ -76,8 +79,13 @@ class ReplyBlock(models.Model):
     )
     standard_kind = models.CharField(max_length=20, blank=True)
     heading = models.CharField(max_length=500, blank=True)
-    body = models.TextField(blank=True, help_text="Markdown. Cite references as [@key].")
+    body = models.TextField(
+        blank=True, help_text="Markdown. Cite references as [@key].", validators=[validate_markdown]
+    )
     last_updated = models.DateField(null=True, blank=True)
+    # The language of the copied section or standard text; blank for a custom paragraph, which
+    # the specialist writes in the letter's language.
+    language = models.CharField(max_length=8, blank=True)
     locally_edited = models.BooleanField(default=False)
 
     class Meta:
@@ -95,7 +103,12 @@ class ReplyBlock(models.Model):
     @property
     def is_stale(self) -> bool:
         """A copied section older than the library's stale threshold."""
-        return self.kind == self.Kind.SECTION and self.last_updated is not None and is_stale(self.last_updated)
+        return self.kind == self.Kind.SECTION and is_stale(self.last_updated)
+
+    @property
+    def date_unknown(self) -> bool:
+        """A copied section whose content nobody has dated: the letter prints no "Last updated"."""
+        return self.kind == self.Kind.SECTION and self.last_updated is None
 
 
 class DeliveryMethod(models.TextChoices):
@@ -109,6 +122,13 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     BOUNCED = "bounced", "Bounced"  # sent, then reported undeliverable by the recipient's mail system
+    # The server had the whole message when the connection failed: it may have arrived. Never
+    # retried automatically; a person checks and chooses "it arrived" or "send again".
+    UNKNOWN = "unknown", "Outcome unknown"
+
+
+# A reply has at most one delivery in these: on its way, gone, or perhaps gone.
+LIVE_DELIVERY_STATUSES = [DeliveryStatus.QUEUED, DeliveryStatus.SENDING, DeliveryStatus.SENT, DeliveryStatus.UNKNOWN]
 
 
 class Delivery(models.Model):
@@ -147,7 +167,7 @@ class Delivery(models.Model):
             # A reply goes out once: a double click or two workers cannot queue it twice.
             models.UniqueConstraint(
                 fields=["reply"],
-                condition=models.Q(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING, DeliveryStatus.SENT]),
+                condition=models.Q(status__in=LIVE_DELIVERY_STATUSES),
                 name="one_live_delivery_per_reply",
             ),
             models.CheckConstraint(
@@ -202,3 +222,24 @@ class BulkExport(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+
+class AnsweredLetter(models.Model):
+    """What a sent letter answered and with which sections: the desk's memory ("Answered before").
+
+    Written when the letter goes out (replies.answered.letter_remember); read to find the
+    letters sent for similar questions and the sections specialists chose for them.
+    """
+
+    reply = models.OneToOneField(Reply, on_delete=models.CASCADE, related_name="answered")
+    question = models.TextField()
+    topics = models.ManyToManyField("library.Topic", blank=True, related_name="+")
+    sections = models.ManyToManyField("library.Section", blank=True, related_name="+")
+    vector = models.BinaryField(help_text="The question's embedding (WordLlama, float16), for similarity.")
+    sent_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Letter of reply {self.reply_id}, sent {self.sent_at:%Y-%m-%d}"

@@ -3,10 +3,12 @@ Lee edits the library, Charlie has an account but no role. The factories write r
 to the database; each app's tests/<app>/factories.py builds on them."""
 
 import datetime as dt
+import importlib
 import itertools
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
@@ -135,6 +137,9 @@ def make_reference(key: str = "koronowska2013", text: str = "", **fields) -> Ref
     return Reference.objects.create(key=key, text=text or f"Author {key}. A paper. 2020.", **fields)
 
 
+REVIEWED_TODAY = object()
+
+
 def make_section(
     topic: Topic | None = None,
     kind: str = Section.Kind.OVERVIEW,
@@ -142,8 +147,10 @@ def make_section(
     body: str = "Text.",
     *,
     status: str = Section.Status.PUBLISHED,
-    last_updated: dt.date | None = None,
+    last_updated: dt.date | None | object = REVIEWED_TODAY,
+    language: str = "en",
 ) -> Section:
+    """A section reviewed today unless last_updated says otherwise (None: the date is unknown)."""
     topic = topic or make_topic()
     return Section.objects.create(
         topic=topic,
@@ -151,7 +158,8 @@ def make_section(
         heading=heading or f"{Section.Kind(kind).label} of {topic.name}",
         body=body,
         status=status,
-        last_updated=last_updated or timezone.localdate(),
+        last_updated=timezone.localdate() if last_updated is REVIEWED_TODAY else last_updated,
+        language=language,
     )
 
 
@@ -175,3 +183,12 @@ def make_standard_texts(language: str = "en") -> dict[str, StandardText]:
         kind: make_standard_text(kind, body, language=language, name=f"Default {kind}", is_default=True)
         for kind, body in STANDARD_BODIES.items()
     }
+
+
+@pytest.fixture
+def no_match_texts(db) -> list[StandardText]:
+    """The no-match paragraphs library's migration 0009 brings, made again by the migration's own
+    function: a transactional test's flush (browser tests) removes what migrations made."""
+    migration = importlib.import_module("library.migrations.0009_unknown_medquad_dates_and_no_match_texts")
+    migration.add_no_match_texts(django_apps, None)
+    return list(StandardText.objects.filter(kind__in=StandardText.NO_MATCH_KINDS, is_default=True))

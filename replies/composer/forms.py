@@ -3,7 +3,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from library.models import Section, StandardText
+from lib.markup import validate_markdown
+from library.models import Section, StandardText, Topic
+
+from ..models import AnsweredLetter
 
 
 class VersionForm(forms.Form):
@@ -27,12 +30,12 @@ class TitleForm(VersionForm):
 class BlockEditForm(VersionForm):
     heading = forms.CharField(max_length=500, required=False, strip=True)
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}), required=False, strip=False,
-                           help_text="Markdown. Cite references as [@key].")
+                           help_text="Markdown. Cite references as [@key].", validators=[validate_markdown])
 
 
 class CustomBlockForm(VersionForm):
     heading = forms.CharField(max_length=500, required=False, strip=True)
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), strip=False)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), strip=False, validators=[validate_markdown])
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]
@@ -49,6 +52,14 @@ class AddStandardForm(VersionForm):
     standard_text = forms.ModelChoiceField(queryset=StandardText.objects.all())
 
 
+class SubmitForm(VersionForm):
+    confirm_languages = forms.BooleanField(required=False)
+
+
+class UseTopicForm(VersionForm):
+    topic = forms.ModelChoiceField(queryset=Topic.objects.all())
+
+
 class MoveForm(VersionForm):
     direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
 
@@ -59,6 +70,18 @@ class RefreshForm(VersionForm):
 
 class ReturnForm(VersionForm):
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), strip=True)
+
+
+class StartFromLetterForm(VersionForm):
+    letter = forms.ModelChoiceField(queryset=AnsweredLetter.objects.select_related("reply"),
+                                    error_messages={"invalid_choice": "That letter is not in the archive."})
+
+
+class KindForm(forms.Form):
+    """One click in the suggestion panel: the question asks for this kind, or it does not."""
+
+    kind = forms.ChoiceField(choices=[(k, label) for k, label in Section.Kind.choices if k != Section.Kind.OTHER])
+    asked = forms.TypedChoiceField(choices=[("1", "asks"), ("0", "does not ask")], coerce=lambda value: value == "1")
 
 
 class PreviewForm(forms.Form):

@@ -5,14 +5,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import F, OuterRef, Q, Subquery
+from django.template.defaultfilters import pluralize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from library.models import Section, Topic
+from library.models import Section, StandardText, Topic
 from library.search import search_sections, search_topics
 from library.suggest import suggest
 
+from ..answered import LEARNED_FROM, SHOWN, Similar, chosen_sections, letters_using, similar_letters
 from ..models import Reply, ReplyBlock
+
+SUGGESTED = 8  # suggestions shown
+LEARNED = 0.5  # how far up a section moves per unit of similarity of the letters that chose it
 
 
 @dataclass(frozen=True)
@@ -97,38 +102,144 @@ def stale_block_ids(blocks: list[ReplyBlock]) -> set[int]:
     return {block.pk for block in blocks if block.is_stale}
 
 
+def date_warnings(blocks: list[ReplyBlock]) -> list[str]:
+    """What the specialist and the reviewer should know about the dates of the copied sections."""
+    unknown = [b.heading for b in blocks if b.date_unknown]
+    stale = [b.heading for b in blocks if b.is_stale]
+    warnings = []
+    if unknown:
+        warnings.append("Nobody knows when these sections were last reviewed (the letter prints no "
+                        f"“Last updated” for them): {_quoted(unknown)}.")
+    if stale:
+        warnings.append(f"These sections were last reviewed long ago (stale): {_quoted(stale)}.")
+    return warnings
+
+
+def _quoted(headings: list[str]) -> str:
+    return ", ".join(f"“{heading}”" for heading in headings)
+
+
+@dataclass(frozen=True)
+class Suggested:
+    """A suggested section and why: the kind asked, the letters that used it, similar ones that chose it."""
+
+    section: Section
+    asked: bool
+    letters: int
+    similar: int
+
+    @property
+    def why(self) -> str:
+        """"asked: cause · used in 12 letters on this topic · chosen for 2 similar questions"."""
+        reasons = [f"asked: {self.section.get_kind_display().lower()}"] if self.asked else []
+        if self.letters:
+            reasons.append(f"used in {self.letters} letter{pluralize(self.letters)} on this topic")
+        if self.similar:
+            reasons.append(f"chosen for {self.similar} similar question{pluralize(self.similar)}")
+        return " · ".join(reasons)
+
+
+@dataclass(frozen=True)
+class AnsweredBefore:
+    """An earlier sent letter for a similar question, with the headings of its sections."""
+
+    similar: Similar
+    headings: list[str]
+
+
 @dataclass
 class LibrarySide:
     """What the composer's library column shows."""
 
     query: str = ""
-    suggestions: list[Section] = field(default_factory=list)
+    # "exact", "fuzzy" (ask "did you mean ...?") or "none" (suggestions found by their words only)
+    match: str = "none"
+    did_you_mean: list[Topic] = field(default_factory=list)
+    no_match_texts: list[StandardText] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # what the question asks, as the desk reads it
+    suggestions: list[Suggested] = field(default_factory=list)
+    answered_before: list[AnsweredBefore] = field(default_factory=list)
     results: list[Section] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
     topic: Topic | None = None
     topic_sections: list[Section] = field(default_factory=list)
 
+    @property
+    def kind_choices(self) -> list[tuple[str, str, bool]]:
+        """(kind, label, asked) for every kind a question may ask for: the one-click corrections."""
+        return [(k, label, k in self.kinds) for k, label in Section.Kind.choices if k != Section.Kind.OTHER]
 
-def _suggested(question: str) -> list[Section]:
-    # suggest() and search_sections() give published sections with their topics already.
-    return [section for section, _score in suggest(question).sections][:8]
+    @property
+    def asked(self) -> str:
+        """"cause, treatment": what the question asks, as the desk reads it."""
+        return ", ".join(Section.Kind(k).label.lower() for k in self.kinds)
 
 
-def _search(query: str) -> tuple[list[Section], list[Topic]]:
+def _answered_before(similar: list[Similar]) -> list[AnsweredBefore]:
+    headings: dict[int, list[str]] = {s.letter.reply_id: [] for s in similar}
+    blocks = ReplyBlock.objects.filter(reply_id__in=headings, kind=ReplyBlock.Kind.SECTION).order_by("position", "id")
+    for reply_id, heading in blocks.values_list("reply_id", "heading"):
+        headings[reply_id].append(heading)
+    return [AnsweredBefore(s, headings[s.letter.reply_id]) for s in similar]
+
+
+def _published(ids: list[int]) -> list[Section]:
+    """The sections with these ids, in this order, published only, with their topics."""
+    found = Section.objects.select_related("topic").filter(status=Section.Status.PUBLISHED).in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _suggested(reply: Reply, side: LibrarySide, topic_ids: list[int]) -> None:
+    """The suggestions for the question, the sections chosen for similar questions moved up."""
+    question = reply.inquiry.question
+    suggestion = suggest(question)
+    side.kinds = suggestion.kinds
+    _match(reply, side, suggestion, topic_ids)
+    similar = similar_letters(question, topic_ids or [t.pk for t, _ in suggestion.topics],
+                              exclude_inquiry=reply.inquiry_id, limit=LEARNED_FROM)
+    side.answered_before = _answered_before(similar[:SHOWN])
+    chosen = chosen_sections(similar)
+    scores = {section.pk: score for section, score in suggestion.sections}
+    for section_id, (weight, _count) in chosen.items():
+        scores[section_id] = scores.get(section_id, 0.0) + LEARNED * weight
+    ranked = sorted(scores, key=lambda pk: -scores[pk])
+    sections = _published(ranked)[:SUGGESTED]
+    used = letters_using([s.pk for s in sections])
+    side.suggestions = [Suggested(s, s.kind in suggestion.kinds, used.get(s.pk, 0), chosen.get(s.pk, (0, 0))[1])
+                        for s in _language_first(sections, reply.language)]
+
+
+def _match(reply: Reply, side: LibrarySide, suggestion, topic_ids: list[int]) -> None:
+    """How sure the desk is of the topic; "did you mean ...?" or the no-match paragraphs when unsure."""
+    side.match = "exact" if topic_ids else suggestion.match
+    if side.match == "fuzzy":
+        side.did_you_mean = [topic for topic, _score in suggestion.topics[:3]]
+    if side.match == "none":
+        side.no_match_texts = list(StandardText.objects.filter(
+            kind__in=StandardText.NO_MATCH_KINDS, language=reply.language).order_by("kind", "-is_default", "name"))
+
+
+def _language_first(sections: list[Section], language: str) -> list[Section]:
+    """The letter's language first, otherwise in the order given."""
+    return sorted(sections, key=lambda section: section.language != language)
+
+
+def _search(query: str, language: str) -> tuple[list[Section], list[Topic]]:
     sections = [section for section, _score in search_sections(query, 20)]
     topics = [topic for topic, _score in search_topics(query, 10)]
-    return sections, topics
+    return _language_first(_published([s.pk for s in sections]), language), topics
 
 
 def library_side(reply: Reply, *, query: str = "", topic_id: int | None = None) -> LibrarySide:
     side = LibrarySide(query=query.strip())
-    side.suggestions = _suggested(reply.inquiry.question)
-    if side.query:
-        side.results, side.topics = _search(side.query)
     inquiry_topics = list(reply.inquiry.topics.all())
+    _suggested(reply, side, [t.pk for t in inquiry_topics])
+    if side.query:
+        side.results, side.topics = _search(side.query, reply.language)
     if topic_id is None and inquiry_topics:
         topic_id = inquiry_topics[0].pk
     if topic_id is not None:
+        # The inquiry's own topics are loaded already (the composer prefetches them).
         side.topic = next((t for t in inquiry_topics if t.pk == topic_id), None) or Topic.objects.filter(
             pk=topic_id
         ).first()

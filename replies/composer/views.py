@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,7 +21,9 @@ from inquiries.selectors import get_inquiry
 from lib import roles
 from lib.markup import citation_keys, render_markdown
 from lib.roles import has_role
-from library.models import Reference, StandardText
+from library.corrections import kind_correct
+from library.models import Reference, Section, StandardText
+from library.suggest import suggest
 
 from ..fetch import get_reply
 from ..letter.assembly import assemble_letter, number_citations
@@ -32,15 +35,19 @@ from .forms import (
     AddStandardForm,
     BlockEditForm,
     CustomBlockForm,
+    KindForm,
     MoveForm,
     PreviewForm,
     RefreshForm,
     ReturnForm,
     StartForm,
+    StartFromLetterForm,
+    SubmitForm,
     TitleForm,
+    UseTopicForm,
     VersionForm,
 )
-from .selectors import block_drifts, diff_html, library_side, stale_block_ids
+from .selectors import block_drifts, date_warnings, diff_html, library_side, stale_block_ids
 
 
 def _back(reply: Reply, anchor: str = "") -> HttpResponse:
@@ -48,9 +55,10 @@ def _back(reply: Reply, anchor: str = "") -> HttpResponse:
 
 
 def _change(request: HttpRequest, reply: Reply, form_class: type[Form], service: Callable[..., object],
-            done: str = "", keep: str = "", kept: str = "", **extra) -> HttpResponse:
+            done: str = "", keep: str = "", kept: str = "", warn_dates: bool = False, **extra) -> HttpResponse:
     """One change of the reply: the form's data (and `extra`) go to the service; a refusal or a
-    conflict becomes a message, never a lost change. `done` may name the form's fields.
+    conflict becomes a message, never a lost change. `done` may name the form's fields; with
+    `warn_dates`, a success also says which copied sections have unknown or stale dates.
 
     With `keep` (the form's name in the composer), a conflict shows the composer as it is now
     with the form filled in again, and says `kept`, which may name `current` and the fields."""
@@ -73,6 +81,9 @@ def _change(request: HttpRequest, reply: Reply, form_class: type[Form], service:
     else:
         if done:
             messages.success(request, done.format(**form.cleaned_data))
+        if warn_dates:
+            for warning in date_warnings(list(reply.blocks.all())):
+                messages.warning(request, warning)
     return _back(reply)
 
 
@@ -110,7 +121,8 @@ def composer_context(request: HttpRequest, reply: Reply) -> dict:
     topic_id = request.GET.get("topic")
     stale = stale_block_ids(blocks)
     can_edit = reply.status == Reply.Status.DRAFTING and has_role(request.user, *roles.CASE_WRITERS)
-    is_reviewer = has_role(request.user, roles.REVIEWER) and reply.author_id != request.user.pk
+    refused = services.approval_refused(reply, request.user)
+    is_reviewer = has_role(request.user, roles.REVIEWER) and not refused
     return {
         "reply": reply,
         "inquiry": reply.inquiry,
@@ -119,12 +131,15 @@ def composer_context(request: HttpRequest, reply: Reply) -> dict:
         "preview": letter_html(letter),
         "drifts": block_drifts(blocks),
         "stale_ids": stale,
+        "date_warnings": date_warnings(blocks),
         "in_letter": {block.section_id for block in blocks if block.section_id},
         "library": library_side(reply, query=request.GET.get("q", "")[:200],
                                 topic_id=int(topic_id) if topic_id and topic_id.isdigit() else None),
         "standard_texts": StandardText.objects.filter(language__in=[reply.language, "en"]),
         "can_edit": can_edit,
         "can_review": reply.status == Reply.Status.IN_REVIEW and is_reviewer,
+        "approval_refused": refused,
+        "contributors": sorted(user.get_username() for user in reply.contributors.all()),
         "review_required": settings.REPLY_REVIEW_REQUIRED,
         "send_url": reverse("deliveries:send", args=[reply.pk])
         if reply.status in services.sendable_statuses() and letter.is_sendable
@@ -156,7 +171,17 @@ def title(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_section(request: HttpRequest, pk: int) -> HttpResponse:
     reply = get_reply(request.user, pk, write=True)
-    return _change(request, reply, AddSectionForm, services.reply_block_add, done="Added “{section.heading}”.")
+    return _change(request, reply, AddSectionForm, services.reply_block_add, done="Added “{section.heading}”.",
+                   warn_dates=True)
+
+
+@login_required
+@require_POST
+def use_topic(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Did you mean ...?": yes. The topic's sections for the question go into the letter."""
+    reply = get_reply(request.user, pk, write=True)
+    return _change(request, reply, UseTopicForm, services.reply_use_topic,
+                   done="Using {topic.name}: its sections for this question are in the letter.", warn_dates=True)
 
 
 @login_required
@@ -194,6 +219,35 @@ def refresh(request: HttpRequest, pk: int, block_id: int) -> HttpResponse:
     reply = get_reply(request.user, pk, write=True)
     return _change(request, reply, RefreshForm, services.reply_block_refresh, block_id=block_id,
                    done="The section now reads as in the library.")
+
+
+@login_required
+@require_POST
+def start_from_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    reply = get_reply(request.user, pk, write=True)
+    return _change(request, reply, StartFromLetterForm, services.reply_start_from_letter,
+                   done="Copied the sections of the letter sent {letter.sent_at:%m/%d/%Y}, as they were sent: "
+                        "check the warnings on them.")
+
+
+@login_required
+@require_POST
+def kind(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct what the question asks for; recorded for the suggestions and the next training."""
+    reply = get_reply(request.user, pk, write=True)
+    form = KindForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, reply, form)
+    kind, asked = form.cleaned_data["kind"], form.cleaned_data["asked"]
+    question = reply.inquiry.question
+    try:
+        kind_correct(question=question, kind=kind, asked=asked, suggested=suggest(question).kinds, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        label = Section.Kind(kind).label.lower()
+        messages.success(request, f"Noted: the question {'asks' if asked else 'does not ask'} about {label}.")
+    return _back(reply, "#library")
 
 
 def _edit_page(request, reply, block, form, *, status=200, conflict=None, preview=None) -> HttpResponse:
@@ -262,12 +316,14 @@ def preview_markdown(request: HttpRequest) -> HttpResponse:
 
 
 REVIEW_ACTIONS = {
-    "submit": (services.reply_submit, VersionForm, "Submitted for review."),
+    "submit": (services.reply_submit, SubmitForm, "Submitted for review."),
     "approve": (services.reply_approve, VersionForm, "Approved: the reply may be sent."),
     "return": (services.reply_return, ReturnForm, "Returned to the author with your comment."),
-    "ready": (services.reply_mark_ready, VersionForm, "Marked ready: the reply may be sent."),
+    "ready": (services.reply_mark_ready, SubmitForm, "Marked ready: the reply may be sent."),
     "reopen": (services.reply_reopen, VersionForm, "Back to drafting."),
 }
+# The moments a letter is vouched for: each says again what is known about its dates.
+WARN_DATES_ON = ("submit", "approve", "ready")
 
 
 @login_required
@@ -278,4 +334,4 @@ def review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     # A reviewer (who may hold no writing role) approves or returns; the rest is the writers'.
     reply = get_reply(request.user, pk, write=action not in ("approve", "return"))
     service, form_class, done = REVIEW_ACTIONS[action]
-    return _change(request, reply, form_class, service, done=done)
+    return _change(request, reply, form_class, service, done=done, warn_dates=action in WARN_DATES_ON)

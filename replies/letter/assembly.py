@@ -8,22 +8,33 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils import timezone
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString
 
-from lib.markup import citation_keys, html_to_text, render_markdown
+from lib.markup import citation_keys, html_to_text, render_markdown, validate_markdown
 from library.models import Reference, StandardText, Topic
 from library.placeholders import fill_placeholders
 
 from ..models import Reply, ReplyBlock
 
 K = StandardText.Kind
-FRAME_KINDS = K.values  # letterhead, greeting, closing, signature, disclaimer
+FRAME_KINDS = StandardText.FRAME_KINDS  # letterhead, greeting, closing, signature, disclaimer
 HEAD_KINDS = (K.LETTERHEAD, K.GREETING)  # the standard texts above the body
 TAIL_KINDS = (K.CLOSING, K.SIGNATURE, K.DISCLAIMER)  # and below it
 
-LAST_UPDATED_LABEL = {"en": "Last updated", "es": "Última actualización"}
-REFERENCES_LABEL = {"en": "References", "es": "Referencias"}
+# What a letter prints besides its texts, per language; dates as Django's date format.
+LABELS = {
+    "en": {"last_updated": "Last updated", "references": "References", "disclaimer": "Disclaimer",
+           "date_format": "n/j/Y"},
+    "es": {"last_updated": "Última actualización", "references": "Referencias", "disclaimer": "Aviso legal",
+           "date_format": "d/m/Y"},
+}
+
+
+def labels(language: str) -> dict[str, str]:
+    return LABELS.get(language, LABELS["en"])
 
 
 @dataclass(frozen=True)
@@ -43,11 +54,12 @@ class LetterBlock:
     last_updated: date | None = None
     standard_kind: str = ""
     block_id: int | None = None
+    date_format: str = LABELS["en"]["date_format"]
+    language: str = ""  # of the copied text; "" when written for this letter
 
     @property
     def last_updated_display(self) -> str:
-        d = self.last_updated
-        return f"{d.month}/{d.day}/{d.year}" if d else ""
+        return dateformat.format(self.last_updated, self.date_format) if self.last_updated else ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,8 @@ class Letter:
     body: tuple[LetterBlock, ...] = ()
     references: tuple[LetterReference, ...] = ()
     unknown_keys: tuple[str, ...] = ()
+    disclaimer_url: str = ""
+    too_long: tuple[str, ...] = ()  # headings (or kinds) of blocks over the Markdown length limit
 
     @property
     def letterhead(self) -> LetterBlock | None:
@@ -84,15 +98,39 @@ class Letter:
 
     @property
     def last_updated_label(self) -> str:
-        return LAST_UPDATED_LABEL.get(self.language, LAST_UPDATED_LABEL["en"])
+        return labels(self.language)["last_updated"]
 
     @property
     def references_label(self) -> str:
-        return REFERENCES_LABEL.get(self.language, REFERENCES_LABEL["en"])
+        return labels(self.language)["references"]
+
+    @property
+    def foreign_blocks(self) -> tuple[LetterBlock, ...]:
+        """Blocks copied from a text in another language than the letter's."""
+        blocks = (*self.frame.values(), *self.body)
+        return tuple(block for block in blocks if block.language and block.language != self.language)
+
+    @property
+    def mixed_languages(self) -> str:
+        """Why the letter mixes languages ("" when it does not), for the specialist to confirm."""
+        foreign = self.foreign_blocks
+        if not foreign:
+            return ""
+        names = dict(settings.LANGUAGES)
+        parts = ", ".join(f"“{b.heading or b.standard_kind or b.kind}” ({names.get(b.language, b.language)})"
+                          for b in foreign)
+        return f"The letter is in {names.get(self.language, self.language)}, but these parts are not: {parts}."
 
     @property
     def is_sendable(self) -> bool:
-        return not self.unknown_keys
+        return not self.unknown_keys and not self.too_long
+
+    @property
+    def not_sendable_because(self) -> str:
+        """Why the letter cannot go out ("" when it can)."""
+        if self.too_long:
+            return f"These blocks are too long to render: {', '.join(self.too_long)}. Shorten them first."
+        return f"{self.unknown_citations} Fix the citations first." if self.unknown_keys else ""
 
     @property
     def unknown_citations(self) -> str:
@@ -122,6 +160,14 @@ def _reading_order(frame: dict[str, ReplyBlock], body: list[ReplyBlock]) -> list
     return head + body + tail
 
 
+def with_link(text: str, label: str, url: str) -> str:
+    """The Markdown text with its first mention of label linked to url (or the link appended)."""
+    link = f"[{label}](<{url}>)"
+    if label in text:
+        return text.replace(label, link, 1)
+    return f"{text}\n\n{link}"
+
+
 def number_citations(keys: Iterable[str], known: Container[str]) -> dict[str, int]:
     """The known keys numbered 1, 2, … by first appearance; an unknown key gets no number."""
     return {key: n for n, key in enumerate((k for k in dict.fromkeys(keys) if k in known), start=1)}
@@ -132,7 +178,7 @@ def placeholder_values(reply: Reply, topics: list[Topic], today: date) -> dict[s
     requester = inquiry.requester
     return {
         "requester_name": requester.first_name if requester and not requester.anonymised_at else "",
-        "topic": topics[0].name if topics else "",
+        "topic": topics[0].name_in(reply.language) if topics else "",
         "reference": inquiry.reference,
         "date": today.isoformat(),
     }
@@ -147,10 +193,16 @@ def assemble_letter(reply: Reply, *, today: date | None = None) -> Letter:
     topics = list(reply.inquiry.topics.all())
     values = placeholder_values(reply, topics, today)
 
+    words = labels(reply.language)
+    disclaimer_url = settings.LETTER_DISCLAIMER_URL
+
     def source_text(block: ReplyBlock) -> str:
-        if block.kind == ReplyBlock.Kind.STANDARD:
-            return fill_placeholders(block.body, values, reply.language)
-        return block.body
+        if block.kind != ReplyBlock.Kind.STANDARD:
+            return block.body
+        text = fill_placeholders(block.body, values, reply.language)
+        if disclaimer_url and frame_blocks.get(K.DISCLAIMER) is block:
+            text = with_link(text, words["disclaimer"], disclaimer_url)
+        return text
 
     texts = {block.pk: source_text(block) for block in ordered}
     keys = list(dict.fromkeys(key for block in ordered for key in citation_keys(texts[block.pk])))
@@ -159,20 +211,25 @@ def assemble_letter(reply: Reply, *, today: date | None = None) -> Letter:
 
     def letter_block(block: ReplyBlock) -> LetterBlock:
         html = render_markdown(texts[block.pk], numbers=numbers)
+        text = html_to_text(html)
+        if disclaimer_url and frame_blocks.get(K.DISCLAIMER) is block:
+            text += f"\n{words['disclaimer']}: {disclaimer_url}"  # plain text shows the address itself
         return LetterBlock(
             kind=block.kind,
             heading=block.heading,
             html=html,
-            text=html_to_text(html),
+            text=text,
             last_updated=block.last_updated if block.kind == ReplyBlock.Kind.SECTION else None,
             standard_kind=block.standard_kind,
             block_id=block.pk,
+            date_format=words["date_format"],
+            language=block.language,
         )
 
     return Letter(
         reference=reply.inquiry.reference,
         language=reply.language,
-        topic=", ".join(topic.name for topic in topics),
+        topic=", ".join(topic.name_in(reply.language) for topic in topics),
         title=reply.title,
         date=today,
         frame={kind: letter_block(block) for kind, block in frame_blocks.items()},
@@ -181,4 +238,14 @@ def assemble_letter(reply: Reply, *, today: date | None = None) -> Letter:
             LetterReference(number=n, key=k, text=found[k].text, url=found[k].url) for k, n in numbers.items()
         ),
         unknown_keys=tuple(k for k in keys if k not in found),
+        disclaimer_url=disclaimer_url,
+        too_long=tuple(block.heading or block.get_kind_display() for block in ordered if _too_long(texts[block.pk])),
     )
+
+
+def _too_long(text: str) -> bool:
+    try:
+        validate_markdown(text)
+    except ValidationError:
+        return True
+    return False

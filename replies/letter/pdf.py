@@ -23,6 +23,8 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from lib.timelimit import time_limit
+
 from .assembly import Letter
 
 logger = logging.getLogger(__name__)
@@ -137,8 +139,8 @@ def letter_document(letter: Letter) -> str:
 
 
 def html_to_pdf(html: str) -> bytes:
-    """Any letter document → PDF bytes. The only call into WeasyPrint."""
-    with _render_lock:
+    """Any letter document → PDF bytes. The only call into WeasyPrint; PDF_TIME_LIMIT bounds it."""
+    with _render_lock, time_limit(settings.PDF_TIME_LIMIT, "Rendering the PDF"):
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
         return document.write_pdf(font_config=font_config(), **PDF_OPTIONS)
 

@@ -15,16 +15,18 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from inquiries.workflow import record_event
 
 from ..composer.services import sendable_statuses
 from ..letter.assembly import assemble_letter
-from ..models import Delivery, Reply
-from .sending import DeliveryError, delivery_fail
+from ..models import LIVE_DELIVERY_STATUSES, BulkExport, Delivery, Reply
+from .sending import DeliveryError, delivery_fail, delivery_mark_sent, delivery_outcome_unknown
 from .tasks import send_delivery
 
-LIVE = (Delivery.Status.QUEUED, Delivery.Status.SENDING, Delivery.Status.SENT)
+LIVE = tuple(LIVE_DELIVERY_STATUSES)
 LOST_TASK_AFTER = timedelta(minutes=10)  # a queued delivery no worker picked up by then is enqueued again
 
 
@@ -44,7 +46,7 @@ def _check_can_queue(reply: Reply, *, method: str, confirm_stale: bool) -> None:
         raise DeliveryError("This reply is not ready to send, or it is on its way already.", code="status")
     letter = assemble_letter(reply)
     if not letter.is_sendable:
-        raise DeliveryError(letter.unknown_citations, code="citations")
+        raise DeliveryError(letter.not_sendable_because, code="too_long" if letter.too_long else "citations")
     stale = stale_headings(reply)
     if stale and not confirm_stale:
         raise DeliveryError(
@@ -152,12 +154,71 @@ def deliveries_retry_due(*, now: datetime | None = None) -> tuple[int, int]:
 def _release_stopped(now: datetime) -> None:
     """A worker that died while sending leaves its delivery "sending". When nothing can have
     gone out yet (no email built, or a PDF letter, which only renders), it fails and is
-    retried; an email that may have reached the server is left for a person to check."""
+    retried; an email that may have reached the server goes to "outcome unknown", for a person."""
     stopped = Delivery.objects.filter(status=Delivery.Status.SENDING, started_at__lt=now - LOST_TASK_AFTER)
-    safe = stopped.filter(models.Q(method=Delivery.Method.LETTER) | models.Q(eml__isnull=True))
-    for delivery in safe.only("pk"):  # delivery_fail reads the row itself, under a lock
+    safe = models.Q(method=Delivery.Method.LETTER) | models.Q(eml__isnull=True)
+    for delivery in stopped.filter(safe).only("pk"):  # delivery_fail reads the row itself, under a lock
         delivery_fail(delivery=delivery, error="The worker stopped before sending; it will be retried.")
         Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.FAILED).update(next_attempt_at=now)
+    for delivery in stopped.exclude(safe).only("pk"):
+        delivery_outcome_unknown(delivery=delivery, error="The worker stopped while sending the email.")
+
+
+STOPPED_TASK_AFTER = timedelta(hours=1)  # longer than any task runs: a bulk export of 500 letters
+
+
+def tasks_mark_stopped(*, now: datetime | None = None) -> tuple[int, int]:
+    """Tasks a killed worker left "running" in the database queue (django_tasks_db) for longer
+    than any task runs are marked failed, and so are the bulk exports they were rendering.
+    Returns (tasks, exports). The deliveries they were sending are _release_stopped's."""
+    now = now or timezone.now()
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+    stopped = list(running.filter(started_at__lt=now - STOPPED_TASK_AFTER))
+    tasks = running.filter(pk__in=[t.pk for t in stopped]).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=now,
+        exception_class_path="replies.outbox.deliveries.WorkerStopped",
+        traceback=f"The worker stopped while running this task; marked failed at {now.isoformat()}.",
+    )
+    export_ids = [t.args_kwargs["args"][0] for t in stopped if t.task_path.endswith(".render_bulk_export")]
+    exports = BulkExport.objects.filter(pk__in=export_ids, status=BulkExport.Status.RUNNING).update(
+        status=BulkExport.Status.FAILED, error="The worker stopped while rendering: start the export again.",
+        finished_at=now,
+    )
+    return tasks, exports
+
+
+# --- Outcome unknown: a person decides ------------------------------------------------------
+
+
+def _unknown(delivery: Delivery) -> Delivery:
+    locked = Delivery.objects.select_for_update().select_related("reply__inquiry", "created_by").get(pk=delivery.pk)
+    if locked.status != Delivery.Status.UNKNOWN:
+        raise DeliveryError("Only a delivery whose outcome is unknown waits for this choice.", code="status")
+    return locked
+
+
+def delivery_confirm_arrived(*, delivery: Delivery, by: AbstractBaseUser) -> Delivery:
+    """outcome unknown → sent: a person checked that the message arrived."""
+    with transaction.atomic():
+        locked = _unknown(delivery)
+        delivery_mark_sent(delivery=locked, from_status=Delivery.Status.UNKNOWN, by=by)
+    return locked
+
+
+def delivery_send_again(*, delivery: Delivery, by: AbstractBaseUser) -> Delivery:
+    """outcome unknown → failed (a person says it did not arrive), and the same letter queued
+    again as a new delivery: the first one keeps its archive and Message-ID."""
+    with transaction.atomic():
+        locked = _unknown(delivery)
+        note = f"Did not arrive, says {by.get_username()}: sent again."
+        Delivery.objects.filter(pk=locked.pk).update(
+            status=Delivery.Status.FAILED, next_attempt_at=None, last_error=f"{locked.last_error}\n{note}"[:2000]
+        )
+        record_event(inquiry=locked.reply.inquiry, action="delivery.not_arrived", by=by, note=note,
+                     data={"reply": locked.reply_id, "delivery": locked.pk})
+        return delivery_queue(reply=locked.reply, by=by, method=locked.method, attach_pdf=locked.attach_pdf,
+                              confirm_stale=True)
 
 
 # --- Archive downloads ------------------------------------------------------------------------
@@ -169,8 +230,8 @@ def delivery_download(*, delivery: Delivery, by: AbstractBaseUser, kind: str) ->
     """The archived bytes of one kind ("eml" or "pdf") and their content type; logged in the timeline."""
     field, hash_field, content_type = ARCHIVE_KINDS[kind]
     data = getattr(delivery, field)
-    # A bounced email went out too: what was sent stays readable.
-    if delivery.status not in (Delivery.Status.SENT, Delivery.Status.BOUNCED) or not data:
+    # A bounced email went out too, and one of unknown outcome may have: what was sent stays readable.
+    if delivery.status not in (Delivery.Status.SENT, Delivery.Status.BOUNCED, Delivery.Status.UNKNOWN) or not data:
         raise DeliveryError("There is no archived copy of that kind for this delivery.", code="no_archive")
     record_event(
         inquiry=delivery.reply.inquiry,

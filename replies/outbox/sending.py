@@ -9,14 +9,19 @@ it is sent.
 import hashlib
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from inquiries.services import inquiry_mark_sent
 from inquiries.workflow import record_event
+from lib.smtp import handed_over
 
+from ..answered import letter_remember
 from ..letter.assembly import Letter, assemble_letter
 from ..letter.message import letter_message
 from ..letter.pdf import letter_pdf
@@ -79,6 +84,29 @@ def _render_and_archive(delivery: Delivery, letter: Letter):
     return message
 
 
+class OutcomeUnknown(Exception):
+    """The connection failed after the server had the whole message: it may have arrived."""
+
+
+def _hand_over(message) -> None:
+    """Send `message` on a connection of its own, to tell an error before the hand-over
+    (nothing went out) from one after it (OutcomeUnknown)."""
+    connection = get_connection(fail_silently=False)
+    message.connection = connection
+    connection.open()
+    try:
+        message.send(fail_silently=False)
+    except Exception as exc:
+        if handed_over(connection):
+            raise OutcomeUnknown(f"{type(exc).__name__}: {exc}") from exc
+        raise
+    finally:
+        try:
+            connection.close()
+        except Exception as exc:  # a failed QUIT changes nothing about the message
+            logger.warning("closing the SMTP connection failed: %s", exc)
+
+
 def delivery_send(*, delivery_id: int) -> Delivery | None:
     """Send one queued delivery, once. Returns None when it was not queued (someone else has it)."""
     delivery = _claim(delivery_id)
@@ -90,13 +118,41 @@ def delivery_send(*, delivery_id: int) -> Delivery | None:
             # The SMTP conversation happens outside any transaction: it can take seconds (or
             # EMAIL_TIMEOUT), and a transaction held open that long would keep locks (on SQLite,
             # the whole database) from every other request. The claim above makes the row ours.
-            message.send(fail_silently=False)
-    except Exception as exc:  # SMTP down, recipient refused, rendering failed: all the same here
+            _hand_over(message)
+    except OutcomeUnknown as exc:
+        logger.warning("delivery %s: outcome unknown: %s", delivery.pk, exc)
+        delivery_outcome_unknown(delivery=delivery, error=str(exc))
+        return delivery
+    except Exception as exc:  # SMTP down, recipient refused, rendering failed: nothing went out
         logger.warning("delivery %s failed: %s", delivery.pk, exc)
         delivery_fail(delivery=delivery, error=f"{type(exc).__name__}: {exc}")
         return delivery
     delivery_mark_sent(delivery=delivery)
     return delivery
+
+
+UNKNOWN_NOTE = (
+    "The server may have received the message: check the archived email (or ask the requester), "
+    "then choose \"It arrived\" or \"Send again\"."
+)
+
+
+def delivery_outcome_unknown(*, delivery: Delivery, error: str) -> None:
+    """sending → outcome unknown: no automatic retry, the delivery waits for a person."""
+    with transaction.atomic():
+        locked = Delivery.objects.select_for_update().select_related("reply__inquiry").get(pk=delivery.pk)
+        if locked.status != Delivery.Status.SENDING:
+            raise DeliveryError("Only a delivery being sent can have an unknown outcome.", code="status")
+        locked.status, locked.last_error, locked.next_attempt_at = Delivery.Status.UNKNOWN, error[:2000], None
+        locked.save(update_fields=["status", "last_error", "next_attempt_at"])
+        record_event(
+            inquiry=locked.reply.inquiry,
+            action="delivery.outcome_unknown",
+            by=None,
+            note=f"{locked.last_error}\n{UNKNOWN_NOTE}",
+            data={"reply": locked.reply_id, "delivery": locked.pk, "attempt": locked.attempts},
+        )
+    delivery.status, delivery.last_error, delivery.next_attempt_at = locked.status, locked.last_error, None
 
 
 def next_attempt(attempts: int, now: datetime) -> datetime | None:
@@ -106,6 +162,7 @@ def next_attempt(attempts: int, now: datetime) -> datetime | None:
 
 
 def delivery_fail(*, delivery: Delivery, error: str) -> None:
+    """sending → failed: nothing went out; retried automatically after the back-off."""
     now = timezone.now()
     with transaction.atomic():
         locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
@@ -129,20 +186,28 @@ def delivery_fail(*, delivery: Delivery, error: str) -> None:
     )
 
 
-def delivery_mark_sent(*, delivery: Delivery) -> None:
+def delivery_mark_sent(
+    *, delivery: Delivery, from_status: str = Delivery.Status.SENDING, by: AbstractBaseUser | None = None
+) -> None:
+    """sending → sent (the server said so), or outcome unknown → sent (a person checked: `by`)."""
     now = timezone.now()
     with transaction.atomic():
-        updated = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
+        updated = Delivery.objects.filter(pk=delivery.pk, status=from_status).update(
             status=Delivery.Status.SENT, sent_at=now, last_error="", next_attempt_at=None
         )
         if not updated:
-            raise DeliveryError("Only a delivery being sent can be marked sent.", code="status")
+            raise DeliveryError("Only a delivery being sent (or of unknown outcome) can be marked sent.", code="status")
         data = {"reply": delivery.reply_id, "delivery": delivery.pk, "method": delivery.method}
+        if by is not None:
+            data["confirmed_by"] = by.get_username()
         if delivery.message_id:
             data["message_id"] = delivery.message_id
         if delivery.pdf_sha256:  # the timeline names the PDF that went out (the archive link shows the same hash)
             data["pdf_sha256"] = delivery.pdf_sha256
-        inquiry_mark_sent(inquiry=delivery.reply.inquiry, by=delivery.created_by, data=data)
+        inquiry_mark_sent(inquiry=delivery.reply.inquiry, by=by or delivery.created_by, data=data)
+        # The desk's memory of the letter: after the commit, and its failure only logged, since
+        # the letter went out either way and must not be sent again.
+        transaction.on_commit(partial(letter_remember, reply=delivery.reply, sent_at=now), robust=True)
     delivery.status, delivery.sent_at = Delivery.Status.SENT, now
 
 

@@ -51,6 +51,34 @@ def send(request: HttpRequest, reply_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def arrived(request: HttpRequest, pk: int) -> HttpResponse:
+    """Outcome unknown: a person checked, and the message arrived."""
+    delivery = get_delivery(request.user, pk, write=True)
+    try:
+        deliveries.delivery_confirm_arrived(delivery=delivery, by=request.user)
+    except deliveries.DeliveryError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Marked as delivered.")
+    return redirect(delivery.reply.inquiry.get_absolute_url() + "#deliveries")
+
+
+@login_required
+@require_POST
+def send_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """Outcome unknown: a person checked, and the message did not arrive."""
+    delivery = get_delivery(request.user, pk, write=True)
+    try:
+        deliveries.delivery_send_again(delivery=delivery, by=request.user)
+    except deliveries.DeliveryError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The letter is queued again, as a new delivery.")
+    return redirect(delivery.reply.inquiry.get_absolute_url() + "#deliveries")
+
+
+@login_required
+@require_POST
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = get_delivery(request.user, pk, write=True)
     try:

@@ -9,7 +9,9 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from replies.models import Delivery
 from tests.foundation.tasks import nothing
+from tests.replies.delivery_factories import small_reply
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -49,6 +51,16 @@ def test_it_reports_the_oldest_queued_task_and_the_last_finished_one(client, dat
     body = client.get("/healthz").json()
     assert 600 <= body["oldest_queued_task_age_seconds"] < 660
     assert 1800 <= body["seconds_since_worker_finished_task"] < 1860
+
+
+@pytest.mark.django_db
+def test_it_counts_the_deliveries_whose_outcome_is_unknown(client, alice):
+    reply = small_reply(alice)
+    for status in (Delivery.Status.FAILED, Delivery.Status.UNKNOWN):
+        Delivery.objects.create(reply=reply, created_by=alice, status=status, recipient_email="jane@example.org")
+    body = client.get("/healthz").json()
+    assert body["deliveries_outcome_unknown"] == 1
+    assert "jane@example.org" not in json.dumps(body) and "Jane" not in json.dumps(body)
 
 
 @pytest.mark.django_db

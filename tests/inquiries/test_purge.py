@@ -19,7 +19,8 @@ def closed(requester, status=S.CLOSED, at=LONG_AGO):
     return make_inquiry(requester, received_at=at - dt.timedelta(days=5), status=status, closed_at=at, sent_at=at)
 
 
-def test_it_anonymises_requesters_whose_inquiries_are_all_closed(capsys, settings, tmp_path):
+def test_it_anonymises_requesters_whose_inquiries_are_all_closed(capsys, settings, tmp_path,
+                                                                 django_capture_on_commit_callbacks):
     settings.MEDIA_ROOT = tmp_path
     topic = Topic.objects.create(name="Scleromyxedema")
     gone = make_requester(name="Pat Doe", email="pat@example.org", phone="555", country="Peru", role="patient")
@@ -31,7 +32,8 @@ def test_it_anonymises_requesters_whose_inquiries_are_all_closed(capsys, setting
     stored = tmp_path / attachment.file.name
     assert stored.exists()
 
-    call_command("purge_requesters", "--closed-before", timezone.localdate().isoformat())
+    with django_capture_on_commit_callbacks(execute=True):  # files go once the purge is committed
+        call_command("purge_requesters", "--closed-before", timezone.localdate().isoformat())
 
     assert "1 requester(s) anonymised" in capsys.readouterr().out
     gone.refresh_from_db()
@@ -64,6 +66,17 @@ def test_it_does_not_purge_twice():
     call_command("purge_requesters", "--closed-before", day)
     call_command("purge_requesters", "--closed-before", day)
     assert InquiryEvent.objects.filter(action="requester.purged").count() == 1
+
+
+def test_it_keeps_a_requester_who_consented_until_they_withdraw():
+    kept = make_requester(name="Pat Doe", consent_to_keep=True)
+    closed(kept)
+    day = timezone.localdate().isoformat()
+    call_command("purge_requesters", "--closed-before", day)
+    assert Requester.objects.get().name == "Pat Doe"
+    Requester.objects.filter(pk=kept.pk).update(consent_to_keep=False)  # withdrawn (in the admin)
+    call_command("purge_requesters", "--closed-before", day)
+    assert Requester.objects.get().name == "(removed)"
 
 
 def test_it_counts_on_a_dry_run(capsys):

@@ -15,8 +15,9 @@ def editor(lee, login):
 
 
 def section_form(section, **changes) -> dict:
-    data = {"topic": section.topic_id, "kind": section.kind, "heading": section.heading, "body": section.body,
-            "status": section.status, "references": [r.pk for r in section.references.all()]}
+    data = {"topic": section.topic_id, "kind": section.kind, "language": section.language,
+            "heading": section.heading, "body": section.body, "status": section.status,
+            "references": [r.pk for r in section.references.all()]}
     data.update(changes)
     data = {k: v for k, v in data.items() if v not in (None, False)}
     return {**data, "_save": "Save"}
@@ -25,9 +26,14 @@ def section_form(section, **changes) -> dict:
 def test_it_lists_sections_with_filters_and_a_stale_marker(editor):
     old = make_section(heading="Old one?", last_updated=date(2001, 1, 1))
     make_section(old.topic, "cause", heading="Fresh one?", last_updated=timezone.localdate())
-    response = editor.get("/admin/library/section/", {"stale": "yes"})
+    make_section(old.topic, "symptoms", heading="Undated one?", last_updated=None)
+    response = editor.get("/admin/library/section/", {"review": "stale"})
     assert response.status_code == 200
     assert b"Old one?" in response.content and b"Fresh one?" not in response.content
+    assert b"Undated one?" not in response.content
+    response = editor.get("/admin/library/section/", {"review": "needed"})
+    assert b"Old one?" in response.content and b"Undated one?" in response.content
+    assert b"Fresh one?" not in response.content
     response = editor.get("/admin/library/section/", {"kind__exact": "cause", "status__exact": "published"})
     assert b"Fresh one?" in response.content and b"Old one?" not in response.content
 
@@ -82,7 +88,7 @@ def test_it_refuses_an_unknown_citation(editor):
 
 def test_it_adds_a_section(editor):
     topic = make_topic()
-    response = editor.post("/admin/library/section/add/", {"topic": topic.pk, "kind": "overview",
+    response = editor.post("/admin/library/section/add/", {"topic": topic.pk, "kind": "overview", "language": "en",
                                                             "heading": "What is it?", "body": "New.",
                                                             "status": "draft", "_save": "Save"})
     assert response.status_code == 302
@@ -103,7 +109,7 @@ def test_it_refuses_a_standard_text_with_an_unknown_placeholder(editor):
                                                                  "_save": "Save"})
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["body"].as_data()[0].code == "unknown_placeholder"
-    assert not StandardText.objects.exists()
+    assert not StandardText.objects.filter(kind="greeting").exists()
 
 
 def test_it_makes_a_reference_key_from_the_text(editor):

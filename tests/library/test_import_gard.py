@@ -1,4 +1,5 @@
 from datetime import date
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,6 @@ from tests.conftest import EXAMPLE_LETTER
 
 
 def run(*files) -> str:
-    from io import StringIO
-
     out = StringIO()
     call_command("import_gard", *[str(f) for f in files], stdout=out, stderr=StringIO())
     return out.getvalue()
@@ -25,11 +24,16 @@ def bad_copy(tmp_path, old: str, new: str) -> Path:
     return path
 
 
+def frame_texts():
+    """The standard texts a page can bring (the no-match paragraphs come with the migrations)."""
+    return StandardText.objects.filter(kind__in=StandardText.FRAME_KINDS)
+
+
 def assert_nothing_stored():
     assert not Topic.objects.exists()
     assert not Section.objects.exists()
     assert not Reference.objects.exists()
-    assert not StandardText.objects.exists()
+    assert not frame_texts().exists()
 
 
 def test_it_imports_the_example_page(db):
@@ -64,7 +68,7 @@ def test_it_keeps_the_bullet_list_and_renders_it_back(db):
 
 def test_it_keeps_closing_signature_disclaimer_and_letterhead_as_standard_texts(db):
     run(EXAMPLE_LETTER)
-    texts = {t.kind: t for t in StandardText.objects.all()}
+    texts = {t.kind: t for t in frame_texts()}
     assert texts["closing"].body.startswith("We hope this information is helpful.")
     assert texts["signature"].body == "Warm regards,\nGARD Information Specialist"
     assert texts["disclaimer"].body == "Please see our Disclaimer."
@@ -81,7 +85,7 @@ def test_it_changes_nothing_on_a_second_import(db):
     assert "unchanged 1 topics, 4 sections" in out
     assert list(Section.objects.values().order_by("pk")) == before
     assert Section.history.count() == history
-    assert StandardText.objects.count() == 4 and Reference.objects.count() == 4
+    assert frame_texts().count() == 4 and Reference.objects.count() == 4
 
 
 def test_it_does_not_make_a_second_default_standard_text(db):
@@ -122,3 +126,15 @@ def test_it_imports_good_files_and_reports_the_bad_one(db, tmp_path):
         call_command("import_gard", str(bad), str(EXAMPLE_LETTER), stdout=StringIO(), stderr=err)
     assert str(bad) in err.getvalue()
     assert Section.objects.count() == 4
+
+
+def test_it_dates_sections_from_the_page_only_and_imports_a_spanish_page(db, tmp_path):
+    spanish = tmp_path / "es.txt"
+    spanish.write_text(EXAMPLE_LETTER.read_text(encoding="utf-8").replace("Scleromyxedema\n", "Escleromixedema\n", 1),
+                       encoding="utf-8")
+    call_command("import_gard", str(spanish), "--language", "es", stdout=StringIO(), stderr=StringIO())
+    topic = Topic.objects.get(name="Escleromixedema")
+    assert topic.language == "es"
+    assert {s.language for s in topic.sections.all()} == {"es"}
+    assert date(2017, 3, 13) in {s.last_updated for s in topic.sections.all()}
+    assert set(frame_texts().values_list("language", flat=True)) == {"es"}

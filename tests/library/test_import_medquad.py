@@ -1,3 +1,4 @@
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -25,7 +26,7 @@ def test_it_imports_a_handful_of_real_documents(db):
     assert Section.objects.count() == 1 + 3 + 5 + 5 + 0
     topic = Topic.objects.get(gard_id=9181)
     assert topic.name == "Abdominal aortic aneurysm"
-    assert topic.synonyms == ["Aneurysm, abdominal aortic"]
+    assert topic.synonyms == ["Aneurysm, abdominal aortic", "Familial abdominal aortic aneurysm"]  # GARD's name too
     assert topic.umls_cuis == ["C0162871"]
     assert {s.kind for s in topic.sections.all()} == {"overview", "symptoms", "inheritance"}
     assert set(Section.objects.values_list("status", flat=True)) == {"published"}
@@ -91,3 +92,32 @@ def test_it_refuses_a_bad_document_and_stores_nothing(db, tmp_path, change, line
     assert f"{path}:{line}: expected" in err.getvalue()
     assert expected in err.getvalue()
     assert not Topic.objects.exists() and not Section.objects.exists()
+
+
+def test_it_leaves_the_date_unknown_because_medquad_gives_none(db):
+    run(*FILES)
+    assert set(Section.objects.values_list("last_updated", flat=True)) == {None}
+    assert set(Section.objects.values_list("language", flat=True)) == {"en"}
+
+
+def test_it_keeps_an_editors_review_date_on_a_second_run(db):
+    run(*FILES)
+    section = Section.objects.filter(topic__gard_id=2197, kind="cause").get()
+    Section.objects.filter(pk=section.pk).update(last_updated=date(2025, 5, 1))
+    run(*FILES)
+    section.refresh_from_db()
+    assert section.last_updated == date(2025, 5, 1)
+
+
+def test_it_imports_outlook_and_frequency_answers_as_sections_of_their_kind(db, tmp_path):
+    text = FILES[1].read_text(encoding="utf-8")
+    text = text.replace('qtype="inheritance"', 'qtype="outlook"').replace(
+        "Is abdominal aortic aneurysm inherited?", "What is the outlook for abdominal aortic aneurysm?")
+    text = text.replace('qtype="symptoms"', 'qtype="frequency"').replace(
+        "What are the signs and symptoms of Abdominal aortic aneurysm?", "How common is abdominal aortic aneurysm?")
+    path = tmp_path / "outlook.xml"
+    path.write_text(text, encoding="utf-8")
+    run(path)
+    sections = {s.kind: s.heading for s in Topic.objects.get(gard_id=9181).sections.all()}
+    assert sections["prognosis"] == "What is the outlook for abdominal aortic aneurysm?"
+    assert sections["frequency"] == "How common is abdominal aortic aneurysm?"

@@ -4,7 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from library.management.commands.import_topics import gard_diseases
+from library.gard_list import gard_diseases
 from library.models import Topic
 
 DISEASES = [

@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from lib.markup import render_text
 from library.models import StandardText
 from library.placeholders import PLACEHOLDERS, fill_placeholders, validate_placeholders
 
@@ -30,8 +31,9 @@ def test_it_cannot_save_a_standard_text_with_an_unknown_placeholder(db):
 
 def test_it_fills_values_and_falls_back_to_neutral_wording():
     body = "Dear {requester_name}, about {topic} ({reference}) on {date}."
-    assert fill_placeholders(body, {"requester_name": "Ann", "topic": "Scleromyxedema", "reference": "R-1",
-                                    "date": "May 1"}, "en") == "Dear Ann, about Scleromyxedema (R-1) on May 1."
+    filled = fill_placeholders(body, {"requester_name": "Ann", "topic": "Scleromyxedema", "reference": "R-1",
+                                      "date": "May 1"}, "en")
+    assert render_text(filled) == "Dear Ann, about Scleromyxedema (R-1) on May 1."
     filled = fill_placeholders(body, {"requester_name": "  ", "topic": None}, "en")
     assert "{" not in filled and "Dear friend," in filled
     spanish = fill_placeholders("Estimado/a {requester_name}:", {}, "es")

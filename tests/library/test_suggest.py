@@ -87,7 +87,7 @@ def test_it_falls_back_to_section_text_when_no_topic_is_named(library):
 
 def test_it_gives_the_json_shape(library):
     data = suggest("What causes scleromyxedema?").as_json()
-    assert set(data) == {"question", "topics", "kinds", "sections"}
+    assert set(data) == {"question", "match", "topics", "kinds", "sections"}
     assert set(data["topics"][0]) == {"id", "name", "score"}
     assert set(data["sections"][0]) == {"id", "topic", "kind", "heading", "score"}
 

@@ -148,7 +148,11 @@ def test_it_neutralises_spreadsheet_formulas_in_the_csv_export(client, login, al
 def test_it_escapes_hostile_requester_text_in_the_letter(login, alice, hostile_inquiry):
     desk = login(alice)
     reply = make_reply(alice, inquiry=hostile_inquiry)
-    assert ALL.strip() in reply.title or "<script>" in reply.title
+    assert "<" not in reply.title  # the default title restates the question, never the requester's words
+    # The specialist copies the requester's words into the title: now they reach every output.
+    desk.post(f"/desk/replies/{reply.pk}/title/", {"title": ALL.strip()[:1000], "version": reply.version})
+    reply.refresh_from_db()
+    assert "<script>" in reply.title
     composer = assert_no_live_markup(desk.get(f"/desk/replies/{reply.pk}/"), "composer")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in composer
     block = reply.blocks.order_by("position").first()

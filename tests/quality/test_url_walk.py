@@ -81,6 +81,8 @@ PAGES: dict[str, Page] = {
     "inquiries:reopen": Page(post=ACT, params={"pk": "inquiry"}),
     "inquiries:note": Page(post=ACT, params={"pk": "inquiry"}),
     "inquiries:topics": Page(post=ACT, params={"pk": "inquiry"}),
+    "inquiries:research": Page(post=ACT, params={"pk": "inquiry"}),
+    "inquiries:requester_update": Page(post=ACT, params={"pk": "inquiry"}),
     "inquiries:attachment": Page(get=DESK, params={"pk": "inquiry", "attachment_pk": "attachment"}),
     # Replies (issue 5)
     "replies:start": Page(post=WRITE, params={"inquiry_pk": "inquiry"}),
@@ -90,6 +92,9 @@ PAGES: dict[str, Page] = {
     "replies:add_section": Page(post=WRITE, params={"pk": "reply"}),
     "replies:add_standard": Page(post=WRITE, params={"pk": "reply"}),
     "replies:add_custom": Page(post=WRITE, params={"pk": "reply"}),
+    "replies:use_topic": Page(post=WRITE, params={"pk": "reply"}),
+    "replies:start_from_letter": Page(post=WRITE, params={"pk": "reply"}),
+    "replies:kind": Page(post=WRITE, params={"pk": "reply"}),
     "replies:move": Page(post=WRITE, params={"pk": "reply", "block_id": "block"}),
     "replies:remove": Page(post=WRITE, params={"pk": "reply", "block_id": "block"}),
     "replies:refresh": Page(post=WRITE, params={"pk": "reply", "block_id": "block"}),
@@ -99,9 +104,14 @@ PAGES: dict[str, Page] = {
     "library:search": Page(get=LIBRARY),
     "library:topic": Page(get=LIBRARY, params={"pk": "topic"}),
     "library:suggest": Page(get=LIBRARY),
+    # Library review (issue 12)
+    "library:review": Page(get=EDIT_LIBRARY),
+    "library:mark_reviewed": Page(post=EDIT_LIBRARY, params={"pk": "section"}, ok=(302,)),
     # Delivery (issue 6)
     "deliveries:send": Page(get=WRITE, post=WRITE, params={"reply_pk": "reply"}),
     "deliveries:retry": Page(post=WRITE, params={"pk": "delivery"}),
+    "deliveries:arrived": Page(post=WRITE, params={"pk": "delivery"}),
+    "deliveries:send_again": Page(post=WRITE, params={"pk": "delivery"}),
     "deliveries:archive": Page(get=READ_REPLIES, params={"pk": "delivery", "kind": "eml"}),
     "deliveries:export": Page(get=READ_REPLIES, params={"reply_pk": "reply", "fmt": "txt"}),
     "deliveries:bulk": Page(get=WRITE, post=WRITE),

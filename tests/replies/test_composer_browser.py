@@ -5,7 +5,11 @@ import shutil
 
 import pytest
 
-from tests.conftest import make_section, make_standard_texts
+from library.services import section_update
+from replies.composer.services import reply_start
+from replies.models import AnsweredLetter, Reply
+from replies.outbox.deliveries import delivery_queue
+from tests.conftest import make_inquiry, make_section, make_standard_texts, make_topic
 
 from .factories import make_reply
 
@@ -83,3 +87,51 @@ def test_it_moves_edits_and_previews_in_place(page, alice):
     page.locator("#library h3:text('Results for “biopsy”') + ul :text('How is it diagnosed?')").wait_for()
     assert page.evaluate("window.stillHere") is True
     assert page.csp_errors == []
+
+
+def test_it_uses_a_did_you_mean_topic_only_after_the_click(page, alice):
+    make_standard_texts()
+    topic = make_topic("Scleromyxedema")
+    make_section(topic, "overview", heading="What is scleromyxedema?", body="A rare skin disorder.")
+    make_section(topic, "cause", heading="What causes scleromyxedema?", body="The cause is unknown.")
+    inquiry = make_inquiry(question="What causes scleromixedema?", assignee=alice)
+    reply = reply_start(inquiry=inquiry, by=alice, sections="auto")
+    page.goto(reply.get_absolute_url())
+    settled(page)
+    assert page.locator("#letter-preview :text('The cause is unknown.')").count() == 0
+    page.locator("#did-you-mean button:text('Scleromyxedema?')").click()
+    page.locator("#letter-preview :text('The cause is unknown.')").wait_for()
+    settled(page)
+    assert page.locator("#letter-preview .letter-title").inner_text() == "What causes scleromyxedema?"
+    assert page.locator("#did-you-mean").count() == 0
+    assert page.csp_errors == []
+
+
+def test_it_starts_from_a_letter_answered_before_and_corrects_a_kind_in_place(page, alice, lee):
+    make_standard_texts()
+    sent = make_reply(alice, question="What causes scleromyxedema?")
+    Reply.objects.filter(pk=sent.pk).update(status=Reply.Status.APPROVED)
+    delivery_queue(reply=Reply.objects.get(pk=sent.pk), by=alice, method="letter")  # sent after the commit
+    letter = AnsweredLetter.objects.get(reply=sent)
+    cause = sent.blocks.get(section__kind="cause").section
+    section_update(section=cause, by=lee, heading=cause.heading, body="A newer cause.[@ref2]")
+    inquiry = make_inquiry(question="Why do people get scleromyxedema?", topics=sent.inquiry.topics.all(),
+                           assignee=alice)
+    reply = make_reply(alice, inquiry=inquiry, sections="none")
+
+    page.goto(reply.get_absolute_url())
+    settled(page)
+    page.evaluate("window.stillHere = true")
+    page.locator("#answered-before button:text('Start from this letter')").click()
+    page.locator("#composer :text('Copied the sections of the letter sent')").wait_for()
+    settled(page)
+    assert page.evaluate("window.stillHere") is True
+    copied = reply.blocks.get(section=cause)
+    assert copied.source_history_id == sent.blocks.get(section=cause).source_history_id
+    page.locator(f"#composer-block-{copied.pk} .drift").wait_for()  # the library changed since that letter
+
+    page.locator("#asked-kinds button:text('Prognosis')").click()
+    page.locator("#asked-kinds button[aria-pressed='true']:text('Prognosis')").wait_for()
+    settled(page)
+    assert page.evaluate("window.stillHere") is True
+    assert letter.reply_id == sent.pk and page.csp_errors == []

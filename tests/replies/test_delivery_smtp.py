@@ -37,7 +37,7 @@ def free_port() -> int:
 @pytest.fixture
 def smtp_port(settings):
     port = free_port()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "lib.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = port
     settings.EMAIL_USE_TLS = False

@@ -27,7 +27,8 @@ def test_it_drafts_a_reply_with_all_sections(library, capsys):
     call_command("draft_reply", str(inquiry.pk), "--sections", "all")
     reply = Reply.objects.get(pk=int(capsys.readouterr().out.strip()))
     assert kinds_of(reply) == ["overview", "cause", "treatment"]
-    assert reply.title == inquiry.question
+    # The question restated; the name written as the library's headings write it ("Overview of Scleromyxedema").
+    assert reply.title == "What causes Scleromyxedema and how is it treated?"
     assert reply.blocks.filter(kind="standard").count() == 5
 
 

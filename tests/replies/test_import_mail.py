@@ -158,10 +158,19 @@ def test_it_refuses_an_attachment_over_the_upload_limit_and_keeps_the_message(tm
     assert refused.data["refused"] == ["big.pdf: The file is larger than 20 MB."]
 
 
-def test_it_stores_an_attachment_with_a_hostile_name_under_a_plain_one(tmp_path, settings):
-    raw = samples.apple_mail_with_attachments(attachments=[("../../../../etc/cron.d/evil", "octet-stream", b"x")])
+def test_it_refuses_an_attachment_of_a_type_not_on_the_list(tmp_path):
+    raw = samples.apple_mail_with_attachments(attachments=[("invoice.html", "html", b"<script>x</script>")])
     import_mail(write(tmp_path, raw))
-    attachment = InquiryAttachment.objects.get(original_name="evil")
+    inquiry = Inquiry.objects.get()
+    assert "invoice.html" not in inquiry.attachments.values_list("original_name", flat=True)
+    refused = inquiry.events.get(action="inquiry.attachments_refused").data["refused"]
+    assert refused[0].startswith("invoice.html: This kind of file cannot be attached.")
+
+
+def test_it_stores_an_attachment_with_a_hostile_name_under_a_plain_one(tmp_path, settings):
+    raw = samples.apple_mail_with_attachments(attachments=[("../../../../etc/cron.d/evil.txt", "octet-stream", b"x")])
+    import_mail(write(tmp_path, raw))
+    attachment = InquiryAttachment.objects.get(original_name="evil.txt")
     assert attachment.file.path.startswith(str(settings.MEDIA_ROOT))
     assert not (tmp_path / "etc").exists()
 

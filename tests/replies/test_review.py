@@ -63,7 +63,7 @@ def test_it_needs_a_comment_to_return(alice, rita, login):
 def test_it_refuses_self_approval(rita, login):
     reply = make_reply(rita)
     reply_submit(reply=reply, version=1, by=rita)
-    with pytest.raises(ReplyError, match="own reply"):
+    with pytest.raises(ReplyError, match="wrote or changed this reply"):
         reply_approve(reply=reply, version=2, by=rita)
     review(login(rita), reply, "approve")
     reply = fresh(reply)

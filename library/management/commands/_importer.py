@@ -3,6 +3,7 @@
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from library.gard_text import PageError
@@ -20,6 +21,8 @@ def run_import(command: BaseCommand, paths: Iterable[Path], load: Callable[[str]
             total.add(load(text))
         except PageError as error:
             failures.append(f"{path}:{error.line}: expected {error.expected}")
+        except ValidationError as error:  # a body over the Markdown length limit: the file is rolled back
+            failures.append(f"{path}: {' '.join(error.messages)}")
         except (OSError, UnicodeDecodeError) as error:
             failures.append(f"{path}:1: expected a readable UTF-8 text file ({error})")
     for failure in failures:

@@ -1,19 +1,11 @@
-import json
-from importlib.resources import files
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from library.gard_list import gard_diseases
 from library.importing import Counts, assign_changed, merge_unique
 from library.models import Topic
-
-
-def gard_diseases(path: Path | None) -> list[dict]:
-    """The diseases of the `gard` package (or a file in its format); no network needed."""
-    source = path or files("gard").joinpath("diseases.trimmed.json")
-    with open(source, encoding="utf-8") as handle:
-        return json.load(handle)
 
 
 def topic_merge(disease: dict, topic: Topic | None) -> tuple[Topic, list[str] | None]:

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from library.suggest import Suggestion, suggest
+from library.suggest import Suggestion, suggest_many
 
 
 def as_text(suggestion: Suggestion) -> str:
@@ -16,6 +16,9 @@ def as_text(suggestion: Suggestion) -> str:
         for section, score in suggestion.sections
     ] or ["  (none)"]
     return "\n".join(lines)
+
+
+BATCH = 200  # questions read by the kind model at once
 
 
 class Command(BaseCommand):
@@ -37,9 +40,9 @@ class Command(BaseCommand):
                 raise CommandError(f"{file}: expected a readable UTF-8 text file ({error})") from None
         else:
             questions = [question]
-        for text in questions:
-            result = suggest(text, limit=limit)
-            self.stdout.write(_dumps(result.as_json()) if json else as_text(result))
+        for start in range(0, len(questions), BATCH):
+            for result in suggest_many(questions[start : start + BATCH], limit=limit):
+                self.stdout.write(_dumps(result.as_json()) if json else as_text(result))
 
 
 def _dumps(data: dict) -> str:

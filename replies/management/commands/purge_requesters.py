@@ -2,13 +2,16 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inquiries.services import purgeable_requesters, requesters_purge
+from inquiries.services import purgeable_requesters
+from replies.privacy import people_purge
 
 
 class Command(BaseCommand):
     help = (
-        "Anonymise the contact data of requesters whose inquiries are all closed before DATE. "
-        "Questions, topics, dates and statistics stay; each inquiry's timeline records it."
+        "Remove the personal data of requesters whose inquiries are all closed before DATE and who "
+        "did not consent to our keeping it: contact data, names in questions and letters, timeline "
+        "notes, attachments, archived PDFs, the recipient of archived emails, bulk-export ZIPs. "
+        "Questions, letters' text, topics, dates and statistics stay (README.md, 'Personal data')."
     )
 
     def add_arguments(self, parser):
@@ -24,5 +27,8 @@ class Command(BaseCommand):
             count = purgeable_requesters(closed_before=day).count()
             self.stdout.write(f"{count} requester(s) would be anonymised.")
             return
-        count = requesters_purge(closed_before=day)
-        self.stdout.write(f"{count} requester(s) anonymised.")
+        report = people_purge(closed_before=day)
+        self.stdout.write(f"{report.changed['requesters anonymised']} requester(s) anonymised.")
+        for what, count in report.changed.items():
+            if what != "requesters anonymised":
+                self.stdout.write(f"  {what}: {count}")

@@ -1,0 +1,34 @@
+"""A wall-clock limit for a block of slow work (PDF layout) in a worker's main thread."""
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class TimeLimitExceeded(Exception):
+    """The block ran past its limit and was interrupted; whatever it was making is discarded."""
+
+
+@contextmanager
+def time_limit(seconds: float, what: str = "The work") -> Iterator[None]:
+    """Raise TimeLimitExceeded inside the block once `seconds` have passed.
+
+    A timer signal interrupts the block wherever it is, so a task cannot hold its worker
+    for ever. Signals reach only the main thread: elsewhere (a threaded development server)
+    the block runs without a limit. Task workers (db_worker), the PDF pool's processes and
+    gunicorn's sync workers run their work in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeLimitExceeded(f"{what} took longer than {seconds:g} seconds and was stopped.")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

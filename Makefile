@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run serve test setup syslibs mailserver migrate seed lint check-migrations pytest clean
+.PHONY: run serve test setup syslibs browser mailserver migrate seed lint check-migrations pytest clean
 
 run: setup migrate seed
 	@echo "Reply Desk on http://$(HOST)/  (Ctrl-C to stop)"
@@ -16,7 +16,7 @@ serve: setup migrate
 	$(PY) manage.py collectstatic --noinput
 	$(VENV)/bin/gunicorn --config config/gunicorn.py config.wsgi
 
-test: setup lint check-migrations pytest
+test: setup browser lint check-migrations pytest
 
 setup: $(STAMP) syslibs mailserver var node_modules/.installed
 
@@ -28,16 +28,31 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
+# System packages, from Debian (installed with apt-get when missing and running as root;
+# otherwise `make` names them and stops, or, for the browser, says what will be skipped).
 # WeasyPrint needs Pango; without libharfbuzz-subset0 it still works but ~3x slower, silently.
+# The letter's fonts ship in static/fonts, so no font package is needed.
 SYSLIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# The browser and accessibility tests drive Debian's Chromium at /usr/bin/chromium.
+BROWSER := chromium
+APT_INSTALL := apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 syslibs:
 	@if ldconfig -p | grep -q 'libpango-1.0.so.0' && ldconfig -p | grep -q 'libpangoft2-1.0.so.0' \
 	    && ldconfig -p | grep -q 'libharfbuzz-subset.so.0'; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing WeasyPrint's system libraries: $(SYSLIBS)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSLIBS) >/dev/null; \
+	    $(APT_INSTALL) $(SYSLIBS) >/dev/null; \
 	else \
 	    echo "WeasyPrint needs these system packages; please install them: $(SYSLIBS)"; exit 1; \
+	fi
+
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Chromium for the browser tests: $(BROWSER)"; \
+	    $(APT_INSTALL) $(BROWSER) >/dev/null || echo "Could not install $(BROWSER): browser tests will be skipped"; \
+	else \
+	    echo "The browser tests need Debian's $(BROWSER) (apt-get install $(BROWSER)); without it they are skipped"; \
 	fi
 
 # Dovecot's IMAP server for the fetch_mail tests (each test run starts its own on loopback, with its
@@ -46,7 +61,7 @@ mailserver:
 	@if command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing the IMAP server for the fetch_mail tests: dovecot-imapd"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; \
+	    $(APT_INSTALL) dovecot-imapd >/dev/null; \
 	else \
 	    echo "dovecot-imapd not installed: the fetch_mail tests will be skipped"; \
 	fi

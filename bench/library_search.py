@@ -18,8 +18,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(os.environ.get("MEDQUAD_DIR", "/work/shared/data/medquad-gard"))
-EXAMPLE = Path("/work/shared/examples/gard-scleromyxedema.txt")
+# The whole MedQuAD GARD folder is not in the repository (library/demo has 150 documents).
+DATA = Path(os.environ.get("MEDQUAD_DIR", ROOT.parent / "shared/data/medquad-gard"))
+EXAMPLE = ROOT / "library/demo/gard-scleromyxedema.txt"
 BENCH_DIR = ROOT / "var" / "bench"
 SMALL_FILES = 100
 

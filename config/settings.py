@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "lib.roles.nav_roles",
+                "inquiries.context_processors.desk_counts",
             ],
         },
     },
@@ -165,7 +166,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/desk/"
+# The home view sends each role to its own start page (a library editor to the library).
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -261,6 +263,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Reply Desk <replies@replydesk.example.org>")
+# The desk's address in links of emails to staff (notifications).
+DESK_BASE_URL = os.environ.get("DESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 REPLY_TO_EMAIL = os.environ.get("REPLY_TO_EMAIL", "info@replydesk.example.org")
 REPLY_EMAIL_SUBJECT = os.environ.get(
     "REPLY_EMAIL_SUBJECT", "Your question to the information center [{reference}]"
@@ -284,6 +288,12 @@ MAIL_IMAP_TIMEOUT = env_int("MAIL_IMAP_TIMEOUT", 60)
 # --- Reply Desk rules ----------------------------------------------------------------------
 LIBRARY_STALE_AFTER_DAYS = env_int("LIBRARY_STALE_AFTER_DAYS", 1095)
 INQUIRY_DUE_BUSINESS_DAYS = env_int("INQUIRY_DUE_BUSINESS_DAYS", 10)
+# Deadlines that act (manage.py desk_tick): the assignee is warned this many business days before
+# the due date; the requester is reminded after this many days of waiting, and the inquiry is
+# closed ("no answer from requester") after that many.
+INQUIRY_DUE_WARNING_BUSINESS_DAYS = env_int("INQUIRY_DUE_WARNING_BUSINESS_DAYS", 2)
+INQUIRY_WAITING_REMINDER_DAYS = env_int("INQUIRY_WAITING_REMINDER_DAYS", 7)
+INQUIRY_WAITING_CLOSE_DAYS = env_int("INQUIRY_WAITING_CLOSE_DAYS", 21)
 INQUIRY_RATE_LIMIT_PER_HOUR = env_int("INQUIRY_RATE_LIMIT_PER_HOUR", 5)
 INQUIRY_MIN_FILL_SECONDS = env_int("INQUIRY_MIN_FILL_SECONDS", 3)
 REPLY_REVIEW_REQUIRED = env_bool("REPLY_REVIEW_REQUIRED", True)

@@ -3,9 +3,10 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from .models import Inquiry
-from .selectors import OPEN, overdue_q
+from .selectors import OPEN, PERSONAL_VIEWS, overdue_q, personal_view_q, with_last_move
 from .services import specialists
 
 STATUS_CHOICES = [("open", "All open"), *Inquiry.Status.choices]
@@ -16,6 +17,9 @@ def _specialists(request):
 
 
 class InquiryFilter(django_filters.FilterSet):
+    view = django_filters.ChoiceFilter(
+        choices=list(PERSONAL_VIEWS.items()), method="filter_view", label="View", empty_label="All inquiries"
+    )
     q = django_filters.CharFilter(method="search", label="Search")
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status", empty_label="Any status")
     assignee = django_filters.ModelChoiceFilter(queryset=_specialists, null_label="Unassigned", empty_label="Anyone")
@@ -75,6 +79,10 @@ class InquiryFilter(django_filters.FilterSet):
         links = Inquiry.topics.through.objects.filter(inquiry_id=OuterRef("pk"), topic__name__icontains=value)
         return queryset.filter(Exists(links))
 
+    def filter_view(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value:
+            return queryset
+        return with_last_move(queryset).filter(personal_view_q(value, self.request.user, timezone.localdate()))
     def filter_research(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         return queryset.filter(research_needed=True) if value else queryset
 

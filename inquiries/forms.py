@@ -7,13 +7,15 @@ from collections.abc import Iterable
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from library.models import Topic
 
 from .attachments import attachment_too_large, validate_attachment
-from .models import Inquiry, Requester
+from .filters import InquiryFilter
+from .models import Inquiry, Requester, tidy_postal_address
 from .services import DESK_MOVES, specialists
 
 FILL_SALT = "inquiries.ask.started"
@@ -122,6 +124,12 @@ class StaffInquiryForm(forms.Form):
     email = forms.EmailField(max_length=254, required=False)
     phone = forms.CharField(max_length=40, required=False)
     country = forms.CharField(max_length=100, required=False)
+    postal_address = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=500,
+        required=False,
+        help_text=Requester._meta.get_field("postal_address").help_text,
+    )
     role = forms.ChoiceField(choices=Requester.Role.choices, initial=Requester.Role.OTHER)
     language = forms.ChoiceField(choices=settings.LANGUAGES)
     condition = forms.CharField(max_length=300, required=False)
@@ -145,6 +153,9 @@ class StaffInquiryForm(forms.Form):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
+
+    def clean_postal_address(self) -> str:
+        return tidy_postal_address(self.cleaned_data["postal_address"])
 
     def clean_attachment(self):
         upload = self.cleaned_data["attachment"]
@@ -182,17 +193,21 @@ class CloseForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("reason") != Inquiry.CloseReason.DUPLICATE:
-            data["duplicate_of"] = None
-            return data
-        reference = (data.get("duplicate_of") or "").strip().upper()
-        other = Inquiry.objects.filter(reference=reference).first() if reference else None
-        if other is None:
-            self.add_error(
-                "duplicate_of", forms.ValidationError("Give the reference of the other inquiry.", code="unknown")
-            )
-        data["duplicate_of"] = other
+        _resolve_duplicate(self, data)
         return data
+
+
+def _resolve_duplicate(form: forms.Form, data: dict) -> None:
+    """Closing as a duplicate names the other inquiry by its reference; any other reason, none."""
+    if data.get("reason") != Inquiry.CloseReason.DUPLICATE:
+        data["duplicate_of"] = None
+        return
+    reference = (data.get("duplicate_of") or "").strip().upper()
+    other = Inquiry.objects.filter(reference=reference).first() if reference else None
+    if other is None:
+        error = forms.ValidationError("Give the reference of the other inquiry.", code="unknown")
+        form.add_error("duplicate_of", error)
+    data["duplicate_of"] = other
 
 
 class AssignForm(forms.Form):
@@ -221,3 +236,100 @@ class TopicsForm(forms.Form):
         if topic is None:
             raise forms.ValidationError("No topic has this name.", code="unknown_topic")
         return topic
+
+
+# What a saved filter may keep of the queue's query string (never the page number).
+SAVED_FILTER_KEYS = ("view", "q", "status", "assignee", "topic", "channel", "overdue", "research", "received_after",
+                     "received_before", "o", "per_page")
+
+
+class SavedFilterForm(forms.Form):
+    """Name the queue's current filter to keep it."""
+
+    name = forms.CharField(max_length=80)
+    query = forms.CharField(max_length=1000, required=False)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give the filter a name.", code="required")
+        return name
+
+    def clean_query(self) -> str:
+        data = QueryDict(self.cleaned_data["query"], mutable=True)
+        kept = QueryDict(mutable=True)
+        for key in SAVED_FILTER_KEYS:
+            values = [value for value in data.getlist(key) if value]
+            if values:
+                kept.setlist(key, values)
+        if not InquiryFilter(kept, queryset=Inquiry.objects.none()).is_valid():
+            raise forms.ValidationError("That filter is not valid: check its fields.", code="invalid")
+        return kept.urlencode()
+
+
+REPORT_MAX_DAYS = 5 * 366
+
+
+class ReportForm(forms.Form):
+    """The period of a report: inquiries received from one date to another, both included."""
+
+    date_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    @classmethod
+    def for_request(cls, data) -> "ReportForm":
+        """Bound to the query string; the last twelve months when it names no period."""
+        if not data.get("date_from") and not data.get("date_to"):
+            today = timezone.localdate()
+            data = {"date_from": (today - timezone.timedelta(days=364)).isoformat(), "date_to": today.isoformat()}
+        return cls(data)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end:
+            if start > end:
+                raise forms.ValidationError("The period ends before it starts.", code="order")
+            if (end - start).days > REPORT_MAX_DAYS:
+                raise forms.ValidationError("Choose a period of at most five years.", code="too_long")
+        return cleaned
+
+
+BULK_MAX = 200
+
+
+class BulkForm(forms.Form):
+    """An action on the inquiries ticked in the queue."""
+
+    ACTIONS = [("assign", "Assign to"), ("close", "Close without reply"), ("merge", "Merge the two")]
+
+    ids = forms.ModelMultipleChoiceField(queryset=Inquiry.objects.all(), error_messages={
+        "required": "Tick the inquiries first.", "invalid_choice": "One of the inquiries no longer exists."})
+    action = forms.ChoiceField(choices=ACTIONS)
+    assignee = forms.ModelChoiceField(queryset=None, required=False)
+    reason = forms.ChoiceField(choices=[("", "—"), *Inquiry.CloseReason.choices], required=False)
+    duplicate_of = forms.CharField(required=False, max_length=20)
+    note = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = specialists()
+
+    def clean_ids(self):
+        chosen = self.cleaned_data["ids"]
+        if len(chosen) > BULK_MAX:
+            raise forms.ValidationError(f"Choose at most {BULK_MAX} inquiries at once.", code="too_many")
+        return list(chosen.order_by("received_at", "id"))
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == "assign" and not data.get("assignee"):
+            self.add_error("assignee", forms.ValidationError("Choose a specialist to assign.", code="required"))
+        elif action == "close":
+            if not data.get("reason"):
+                self.add_error("reason", forms.ValidationError("Choose a reason for closing.", code="required"))
+            _resolve_duplicate(self, data)
+        elif action == "merge" and len(data.get("ids") or []) != 2:
+            self.add_error("ids", forms.ValidationError("Tick exactly two inquiries to merge.", code="not_two"))
+        return data

@@ -20,11 +20,11 @@ from django.utils import timezone
 
 from library.models import Topic
 
-from .models import Inquiry, InquiryEvent, Requester
+from .models import Inquiry, InquiryEvent, Requester, tidy_postal_address
 from .services import add_business_days, format_reference, reference_allocate
 
 REQUIRED = ("name", "email", "question", "received_at", "channel")
-OPTIONAL = ("topic", "status", "sent_at", "phone", "country", "language", "condition")
+OPTIONAL = ("topic", "status", "sent_at", "phone", "country", "postal_address", "language", "condition")
 # An imported inquiry has nobody working on it, so only statuses without an assignee.
 S = Inquiry.Status
 IMPORT_STATUSES = (S.NEW, S.WAITING, S.SENT, S.CLOSED, S.CLOSED_WITHOUT_REPLY)
@@ -45,6 +45,7 @@ class Row:
     topic_ids: list[int] = field(default_factory=list)
     phone: str = ""
     country: str = ""
+    postal_address: str = ""
     language: str = "en"
     condition: str = ""
 
@@ -124,6 +125,13 @@ def _choice(record: dict, name: str, choices, default: str | None = None) -> str
     return value
 
 
+def _postal_address(record: dict) -> str:
+    try:
+        return tidy_postal_address(_text(record, "postal_address", 500))
+    except ValidationError as error:
+        raise RowError(f"postal_address: {error.messages[0]}") from None
+
+
 def _topics(record: dict, topics_by_name: dict[str, int]) -> list[int]:
     names = [n.strip() for n in _text(record, "topic", 2000).split(";") if n.strip()]
     unknown = [n for n in names if n.lower() not in topics_by_name]
@@ -153,6 +161,7 @@ def parse_row(line: int, record: dict, topics_by_name: dict[str, int]) -> Row:
         topic_ids=_topics(record, topics_by_name),
         phone=_text(record, "phone", 40),
         country=_text(record, "country", 100),
+        postal_address=_postal_address(record),
         language=_choice(record, "language", [code for code, _ in settings.LANGUAGES], default="en"),
         condition=_text(record, "condition", 300),
     )
@@ -197,7 +206,12 @@ def _requesters(rows: list[Row]) -> list[Requester]:
         requester = known.get(row.email) if row.email else None
         if requester is None:
             requester = Requester(
-                name=row.name, email=row.email, phone=row.phone, country=row.country, language=row.language
+                name=row.name,
+                email=row.email,
+                phone=row.phone,
+                country=row.country,
+                postal_address=row.postal_address,
+                language=row.language,
             )
             new.append(requester)
             if row.email:

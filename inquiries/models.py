@@ -1,7 +1,23 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# A window envelope shows the name and at most this many address lines (DIN 5008: six in all).
+POSTAL_ADDRESS_MAX_LINES = 5
+
+
+def tidy_postal_address(value: str) -> str:
+    """The address as lines without blanks or padding; too many lines is an error."""
+    lines = [line.strip() for line in value.replace("\r\n", "\n").split("\n") if line.strip()]
+    if len(lines) > POSTAL_ADDRESS_MAX_LINES:
+        raise ValidationError(
+            f"A postal address has at most {POSTAL_ADDRESS_MAX_LINES} lines (besides the name).",
+            code="too_many_lines",
+        )
+    return "\n".join(lines)
 
 
 class Requester(models.Model):
@@ -19,6 +35,12 @@ class Requester(models.Model):
     email = models.EmailField(max_length=254, blank=True, db_index=True)
     phone = models.CharField(max_length=40, blank=True)
     country = models.CharField(max_length=100, blank=True)
+    postal_address = models.TextField(
+        max_length=500,
+        blank=True,
+        validators=[tidy_postal_address],
+        help_text="For letters sent by post: street, city and postal code, country; one per line, without the name.",
+    )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.OTHER)
     language = models.CharField(max_length=5, choices=settings.LANGUAGES, default="en")
     consent_to_keep = models.BooleanField(default=False)
@@ -37,15 +59,15 @@ class Requester(models.Model):
 
 
 class InquiryStatus(models.TextChoices):
-    NEW = "new", "New"
-    ASSIGNED = "assigned", "Assigned"
-    DRAFTING = "drafting", "Drafting"
-    IN_REVIEW = "in_review", "In review"
-    READY = "ready", "Ready to send"
-    SENT = "sent", "Sent"
-    CLOSED = "closed", "Closed"
-    WAITING = "waiting", "Waiting on requester"
-    CLOSED_WITHOUT_REPLY = "closed_no_reply", "Closed without reply"
+    NEW = "new", _("New")
+    ASSIGNED = "assigned", _("Assigned")
+    DRAFTING = "drafting", _("Drafting")
+    IN_REVIEW = "in_review", _("In review")
+    READY = "ready", _("Ready to send")
+    SENT = "sent", _("Sent")
+    CLOSED = "closed", _("Closed")
+    WAITING = "waiting", _("Waiting on requester")
+    CLOSED_WITHOUT_REPLY = "closed_no_reply", _("Closed without reply")
 
 
 # Not yet answered or closed: someone still has work to do.
@@ -63,18 +85,19 @@ class Inquiry(models.Model):
     """A question from the public, tracked from arrival to closing."""
 
     class Channel(models.TextChoices):
-        WEB = "web", "Web form"
-        EMAIL = "email", "Email"
-        PHONE = "phone", "Phone"
-        LETTER = "letter", "Letter"
-        IMPORT = "import", "Imported"
+        WEB = "web", _("Web form")
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone")
+        LETTER = "letter", _("Letter")
+        IMPORT = "import", _("Imported")
 
     Status = InquiryStatus
 
     class CloseReason(models.TextChoices):
-        SPAM = "spam", "Spam"
-        DUPLICATE = "duplicate", "Duplicate of another inquiry"
-        OUT_OF_SCOPE = "out_of_scope", "Out of scope, referred elsewhere"
+        SPAM = "spam", _("Spam")
+        DUPLICATE = "duplicate", _("Duplicate of another inquiry")
+        OUT_OF_SCOPE = "out_of_scope", _("Out of scope, referred elsewhere")
+        NO_ANSWER = "no_answer", _("No answer from requester")
 
     reference = models.CharField(max_length=20, unique=True)
     requester = models.ForeignKey(Requester, on_delete=models.PROTECT, related_name="inquiries")
@@ -98,6 +121,12 @@ class Inquiry(models.Model):
     due_date = models.DateField(db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The deadline clock (inquiries.deadlines): paused while waiting on the requester; each
+    # warning, escalation and reminder remembers what it was given for, so it is given once.
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    warned_for = models.DateField(null=True, blank=True, help_text="The due date the assignee was warned of.")
+    escalated_for = models.DateField(null=True, blank=True, help_text="The due date escalated to supervisors.")
+    requester_reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Kept by the database from `status`, so the desk's open-work queries read one small
@@ -227,6 +256,78 @@ class InquiryAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class SavedFilter(models.Model):
+    """A queue filter a person named and keeps for themselves."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters")
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=1000, blank=True, help_text="The queue's query string.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="saved_filter_name_unique_per_owner")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('inquiries:queue')}?{self.query}"
+
+
+class NotificationKind(models.TextChoices):
+    ASSIGNED = "assigned", _("Assigned to you")
+    RETURNED = "returned", _("Your reply was returned")
+    APPROVED = "approved", _("Your reply was approved")
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+    REQUESTER_REPLIED = "requester_replied", _("The requester wrote back")
+
+
+class Notification(models.Model):
+    """Something a staff member should know about an inquiry: shown under the bell, optionally emailed."""
+
+    Kind = NotificationKind
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.PROTECT, related_name="notifications")
+    # The timeline entry it tells of: one notification per person per event, however often it is raised.
+    event = models.ForeignKey(InquiryEvent, on_delete=models.PROTECT, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "event"], name="notification_once_per_event"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=NotificationKind.values), name="notification_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.inquiry_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inquiries:notification_open", args=[self.pk])
+
+
+class NotificationPreference(models.Model):
+    """A staff member's choice to receive notifications by email too (the bell is always on)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    by_email = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["user"]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {'email' if self.by_email else 'in the app only'}"
 
 
 class MailOutcome(models.TextChoices):

@@ -4,16 +4,31 @@ each query is bounded by an index (open statuses, a date window) rather than the
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
-from django.db.models import Count, DateTimeField, F, FloatField, Func, Q, QuerySet, Value
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Floor
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from lib import roles
 
-from .models import OPEN_EXCLUDED, Inquiry
+from .models import OPEN_EXCLUDED, Inquiry, InquiryEvent
+from .workflow import add_business_days
 
 CHART_WEEKS = 26
 TURNAROUND_DAYS = 90
@@ -63,8 +78,64 @@ def open_inquiries() -> QuerySet[Inquiry]:
     return Inquiry.objects.filter(OPEN)
 
 
+# While we wait on the requester the clock is paused: such an inquiry is neither due soon nor overdue.
+RUNNING = OPEN & ~Q(status=Inquiry.Status.WAITING)
+
+
 def overdue_q(today: dt.date | None = None) -> Q:
-    return OPEN & Q(due_date__lt=today or timezone.localdate())
+    return RUNNING & Q(due_date__lt=today or timezone.localdate())
+
+
+def due_soon_q(today: dt.date | None = None) -> Q:
+    """Due within the warning period (INQUIRY_DUE_WARNING_BUSINESS_DAYS), today included."""
+    today = today or timezone.localdate()
+    last = add_business_days(today, settings.INQUIRY_DUE_WARNING_BUSINESS_DAYS)
+    return RUNNING & Q(due_date__gte=today, due_date__lte=last)
+
+
+def with_last_move(queryset: QuerySet[Inquiry]) -> QuerySet[Inquiry]:
+    """Annotate `last_move`: the action of the inquiry's latest status change ("reply.returned"...)."""
+    moves = InquiryEvent.objects.filter(inquiry_id=OuterRef("pk")).exclude(to_status="")
+    return queryset.annotate(last_move=Subquery(moves.order_by("-created_at", "-id").values("action")[:1]))
+
+
+# The personal views: each a filter of the open inquiries for one user, in the queue (?view=…),
+# on the dashboard and counted in the navigation bar.
+PERSONAL_VIEWS = {
+    "mine": "Mine",
+    "review": "Awaiting my review",
+    "returned": "Returned to me",
+    "unassigned": "Unassigned",
+    "due_soon": "Due soon",
+    "overdue": "Overdue",
+}
+
+
+def personal_view_q(name: str, user: AbstractBaseUser, today: dt.date) -> Q:
+    """The condition of a personal view; `returned` needs the with_last_move annotation."""
+    if name == "mine":
+        return OPEN & Q(assignee=user)
+    if name == "review":
+        # A reviewer reviews other people's letters, never their own.
+        if not roles.has_role(user, roles.REVIEWER):
+            return Q(pk__isnull=True)  # nothing; pk__in=[] would empty the whole aggregate
+        return Q(status=Inquiry.Status.IN_REVIEW) & ~Q(assignee=user)
+    if name == "returned":
+        return Q(assignee=user, status=Inquiry.Status.DRAFTING, last_move="reply.returned")
+    if name == "unassigned":
+        return OPEN & Q(assignee__isnull=True)
+    if name == "due_soon":
+        return due_soon_q(today)
+    if name == "overdue":
+        return overdue_q(today)
+    raise ValueError(f"Unknown view: {name}")
+
+
+def personal_counts(user: AbstractBaseUser) -> dict[str, int]:
+    """The count of each personal view, in one query over the open inquiries."""
+    today = timezone.localdate()
+    counts = {name: Count("id", filter=personal_view_q(name, user, today)) for name in PERSONAL_VIEWS}
+    return with_last_move(open_inquiries()).aggregate(**counts)
 
 
 def list_rows(queryset: QuerySet[Inquiry]) -> QuerySet[Inquiry]:
@@ -166,6 +237,34 @@ def history_stats(now: dt.datetime) -> dict:
     return stats
 
 
+@dataclass
+class Load:
+    user_id: int
+    username: str
+    open: int
+    due_soon: int
+    overdue: int
+
+
+def workload(specialists: QuerySet, today: dt.date) -> list[Load]:
+    """Open, due-soon and overdue inquiries of each active specialist (those with none too)."""
+    counts = {
+        row["assignee_id"]: row
+        for row in open_inquiries()
+        .filter(assignee__isnull=False)
+        .values("assignee_id")
+        .annotate(open=Count("id"), due_soon=Count("id", filter=due_soon_q(today)),
+                  overdue=Count("id", filter=overdue_q(today)))
+        .order_by()
+    }
+    empty = {"open": 0, "due_soon": 0, "overdue": 0}
+    loads = []
+    for person in specialists.only("id", "username"):
+        row = counts.get(person.pk, empty)
+        loads.append(Load(person.pk, person.username, row["open"], row["due_soon"], row["overdue"]))
+    return loads
+
+
 def dashboard(user: AbstractBaseUser) -> dict:
     now = timezone.now()
     today = timezone.localdate(now)
@@ -174,18 +273,19 @@ def dashboard(user: AbstractBaseUser) -> dict:
         **history["finished"],
         **dict(open_inquiries().order_by().values_list("status").annotate(n=Count("id"))),
     }
-    summary = open_inquiries().aggregate(
-        overdue=Count("id", filter=Q(due_date__lt=today)),
-        unassigned=Count("id", filter=Q(assignee__isnull=True)),
-        mine=Count("id", filter=Q(assignee=user)),
-    )
+    summary = personal_counts(user)
+    review = list_rows(Inquiry.objects.filter(personal_view_q("review", user, today))).order_by("due_date", "id")
     weeks = history["weeks"]
     by_due = ("due_date", "id")
     return {
         "status_counts": [(value, label, by_status.get(value, 0)) for value, label in Inquiry.Status.choices],
         "total": sum(by_status.values()),
         "summary": summary,
-        "mine": list_rows(open_inquiries().filter(assignee=user)).order_by(*by_due)[:LIST_SIZE],
+        # Returned replies first: the author has a reviewer's comment to act on.
+        "mine": list_rows(with_last_move(open_inquiries().filter(assignee=user))).order_by(
+            Case(When(last_move="reply.returned", then=Value(0)), default=Value(1)), *by_due
+        )[:LIST_SIZE],
+        "review": review[:LIST_SIZE] if summary["review"] else [],
         "overdue": list_rows(Inquiry.objects.filter(overdue_q(today))).order_by(*by_due)[:LIST_SIZE],
         "unassigned": list_rows(open_inquiries().filter(assignee__isnull=True)).order_by(*by_due)[:LIST_SIZE],
         "weeks": weeks,

@@ -24,8 +24,25 @@ from lib.redact import REMOVED, identifying_values, redactor
 from library.suggest import suggest
 
 from .attachments import attachment_type
-from .models import Inquiry, InquiryAttachment, InquiryEvent, ReferenceCounter, Requester
-from .workflow import ALLOWED_MOVES, CLOSED_STATUSES, IllegalTransition, can_move, inquiry_transition, record_event
+from .models import (
+    Inquiry,
+    InquiryAttachment,
+    InquiryEvent,
+    Notification,
+    ReferenceCounter,
+    Requester,
+    SavedFilter,
+)
+from .notifications import notify
+from .workflow import (
+    ALLOWED_MOVES,
+    CLOSED_STATUSES,
+    IllegalTransition,
+    add_business_days,
+    can_move,
+    inquiry_transition,
+    record_event,
+)
 
 S = Inquiry.Status
 TAKEABLE_STATUSES = (S.NEW, S.WAITING)
@@ -69,16 +86,6 @@ def reference_allocate(*, year: int, count: int = 1) -> int:
         counter.last += count
         counter.save(update_fields=["last"])
     return first
-
-
-def add_business_days(start: dt.date, days: int) -> dt.date:
-    """`days` working days (Monday to Friday) after `start`."""
-    current = start
-    while days > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
 
 
 def due_date_for(received_at: dt.datetime) -> dt.date:
@@ -128,7 +135,7 @@ def inquiry_flag_research(*, inquiry: Inquiry, needed: bool, by: AbstractBaseUse
 # --- Creation ------------------------------------------------------------------------------
 
 
-CONTACT_FIELDS = ("name", "phone", "country", "role", "language", "consent_to_keep")
+CONTACT_FIELDS = ("name", "phone", "country", "postal_address", "role", "language", "consent_to_keep")
 
 
 def requester_for(*, name: str, email: str, **contact: Any) -> Requester:
@@ -175,6 +182,7 @@ def inquiry_create(
     by: AbstractBaseUser | None = None,
     phone: str = "",
     country: str = "",
+    postal_address: str = "",
     role: str = Requester.Role.OTHER,
     language: str = "en",
     consent_to_keep: bool = False,
@@ -187,8 +195,8 @@ def inquiry_create(
     topics = suggested_topics(f"{condition}\n{question}".strip())
     year = timezone.localtime(received_at).year
     with transaction.atomic():
-        contact = {"phone": phone, "country": country, "role": role, "language": language}
-        contact["consent_to_keep"] = consent_to_keep
+        contact = {"phone": phone, "country": country, "postal_address": postal_address, "role": role,
+                   "language": language, "consent_to_keep": consent_to_keep}
         requester = requester_for(name=name, email=email, **contact)
         number = reference_allocate(year=year)
         inquiry = Inquiry.objects.create(
@@ -233,6 +241,11 @@ def inquiry_attach(*, inquiry: Inquiry, upload: UploadedFile, by: AbstractBaseUs
 # --- Assignment ----------------------------------------------------------------------------
 
 
+def _last_event(inquiry: Inquiry, action: str) -> InquiryEvent:
+    """The event just written for `action` (inside the same transaction)."""
+    return InquiryEvent.objects.filter(inquiry_id=inquiry.pk, action=action).latest("created_at", "id")
+
+
 def _holder(inquiry_id: int) -> AbstractBaseUser | None:
     row = Inquiry.objects.select_related("assignee").only("assignee").get(pk=inquiry_id)
     return row.assignee
@@ -242,15 +255,19 @@ def _give(*, inquiry: Inquiry, locked: Inquiry, to_user: AbstractBaseUser, by, d
     """Make `to_user` the holder. A new (or closed: reopened) inquiry moves to assigned; one
     further along keeps its status and only changes hands. Call inside the lock's transaction."""
     if locked.status in (S.NEW, *CLOSED_STATUSES):
-        return inquiry_transition(
+        inquiry_transition(
             inquiry=inquiry, to=S.ASSIGNED, by=by, action="inquiry.assigned", data=data, assignee=to_user
         )
-    locked.assignee = to_user
-    locked.save(update_fields=["assignee", "updated_at"])
-    record_event(
-        inquiry=locked, action="inquiry.assigned", by=by, from_status=locked.status, to_status=locked.status, data=data
-    )
-    inquiry.assignee = to_user
+    else:
+        locked.assignee = to_user
+        locked.save(update_fields=["assignee", "updated_at"])
+        record_event(
+            inquiry=locked, action="inquiry.assigned", by=by, from_status=locked.status, to_status=locked.status,
+            data=data,
+        )
+        inquiry.assignee = to_user
+    # Nobody is told of their own take.
+    notify(users=[to_user], event=_last_event(inquiry, "inquiry.assigned"), kind=Notification.Kind.ASSIGNED)
     return inquiry
 
 
@@ -306,15 +323,30 @@ def inquiry_wait(*, inquiry: Inquiry, by: AbstractBaseUser, note: str = "") -> I
 def inquiry_requester_replied(
     *, inquiry: Inquiry, by: AbstractBaseUser | None = None, note: str = "", data: dict | None = None
 ) -> Inquiry:
-    """The requester answered (by email, phone or letter): the answer joins the timeline, and an
-    inquiry waiting on them goes back to its specialist (or to the unassigned pile)."""
+    """The requester answered (by email, phone or letter): the answer joins the timeline and the
+    assignee is told. A waiting inquiry resumes where it was before we asked (or goes to the
+    unassigned pile), its due date moved on by the business days spent waiting (the paused clock)."""
     with transaction.atomic():
-        locked = Inquiry.objects.select_for_update().only("status", "assignee").get(pk=inquiry.pk)
-        record_event(inquiry=inquiry, action="inquiry.requester_replied", by=by, note=note, data=data)
+        locked = Inquiry.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=inquiry.pk)
+        event = record_event(inquiry=locked, action="inquiry.requester_replied", by=by, note=note, data=data)
         if locked.status == S.WAITING:
-            to = S.ASSIGNED if locked.assignee_id else S.NEW
-            inquiry_transition(inquiry=inquiry, to=to, by=by, action="inquiry.resumed_work")
+            inquiry_transition(inquiry=inquiry, to=_resume_to(locked), by=by, action="inquiry.resumed_work")
+        if locked.assignee is not None:
+            notify(users=[locked.assignee], event=event, kind=Notification.Kind.REQUESTER_REPLIED)
     return inquiry
+
+
+def _resume_to(inquiry: Inquiry) -> str:
+    """The status the inquiry had when it started waiting (the latest move into waiting)."""
+    before = (
+        InquiryEvent.objects.filter(inquiry=inquiry, to_status=S.WAITING)
+        .order_by("-created_at", "-id")
+        .values_list("from_status", flat=True)
+        .first()
+    )
+    if before in (S.ASSIGNED, S.DRAFTING) and inquiry.assignee_id:
+        return before
+    return S.ASSIGNED if inquiry.assignee_id else S.NEW
 
 
 def inquiry_close_without_reply(
@@ -371,6 +403,15 @@ def specialists():
     )
 
 
+# --- Saved filters ---------------------------------------------------------------------------
+
+
+def saved_filter_save(*, owner: AbstractBaseUser, name: str, query: str) -> SavedFilter:
+    """Keep the filter under its name; the same name again replaces the owner's earlier one."""
+    saved, _created = SavedFilter.objects.update_or_create(owner=owner, name=name, defaults={"query": query})
+    return saved
+
+
 # --- Moves that follow the reply ---------------------------------------------------------------
 # The replies app reports what happened to its letter; which move that makes here is decided here.
 
@@ -401,14 +442,25 @@ def inquiry_mark_drafting(*, inquiry: Inquiry, by: AbstractBaseUser, data: dict)
 
 
 def inquiry_follow_reply(
-    *, inquiry: Inquiry, to: str, by: AbstractBaseUser, action: str, note: str = "", data: dict
+    *,
+    inquiry: Inquiry,
+    to: str,
+    by: AbstractBaseUser,
+    action: str,
+    note: str = "",
+    data: dict,
+    tell: AbstractBaseUser | None = None,
+    notice: str = "",
 ) -> None:
     """Move the inquiry along with its reply (to drafting, in review, ready) when the workflow
-    allows it; else just log."""
-    if inquiry.status != to and can_move(inquiry.status, to):
-        inquiry_transition(inquiry=inquiry, to=to, by=by, action=action, note=note, data=data)
-    else:
-        record_event(inquiry=inquiry, action=action, by=by, note=note, data=data)
+    allows it; else just log. `tell` (the reply's author) gets a notification of kind `notice`."""
+    with transaction.atomic():
+        if inquiry.status != to and can_move(inquiry.status, to):
+            inquiry_transition(inquiry=inquiry, to=to, by=by, action=action, note=note, data=data)
+        else:
+            record_event(inquiry=inquiry, action=action, by=by, note=note, data=data)
+        if tell is not None and notice:
+            notify(users=[tell], event=_last_event(inquiry, action), kind=notice)
 
 
 def inquiry_mark_sent(*, inquiry: Inquiry, by: AbstractBaseUser | None, data: dict) -> None:
@@ -471,7 +523,9 @@ def requesters_purge(*, closed_before: dt.date, by: AbstractBaseUser | None = No
         people += [(i.contact_given.get("name", ""), i.contact_given.get("email", ""),
                     i.contact_given.get("phone", "")) for i in inquiries]
         report.redact = redactor(v for n, e, p in people for v in identifying_values(name=n, email=e, phone=p))
-        Requester.objects.filter(pk__in=ids).update(name=PURGED_NAME, email="", phone="", country="", anonymised_at=now)
+        Requester.objects.filter(pk__in=ids).update(
+            name=PURGED_NAME, email="", phone="", country="", postal_address="", anonymised_at=now
+        )
         report.changed["requesters anonymised"] = len(ids)
         report.changed["questions with a name removed"] = _redact_inquiries(inquiries, report.redact)
         events = InquiryEvent.objects.filter(inquiry_id__in=report.inquiry_ids)

@@ -2,7 +2,7 @@
 
 from lib.tracing import task
 
-from .emails import send_email
+from .emails import notification_email_send, send_email
 from .models import Inquiry
 
 
@@ -16,3 +16,20 @@ def send_confirmation(inquiry_id: int) -> None:
         return
     context = {"inquiry": inquiry}
     send_email("confirmation", context, to=requester.email, language=inquiry.language)
+
+
+@task()
+def send_notification_email(notification_id: int) -> None:
+    """Email a notification to a staff member who asked for email (once, whoever runs it)."""
+    notification_email_send(notification_id=notification_id)
+
+
+@task()
+def send_waiting_reminder(inquiry_id: int) -> None:
+    """Remind the requester that we wait for their answer to our question."""
+    inquiry = Inquiry.objects.select_related("requester").get(pk=inquiry_id)
+    requester = inquiry.requester
+    if not requester.email or requester.anonymised_at is not None:
+        return
+    context = {"inquiry": inquiry, "requester": requester}
+    send_email("waiting_reminder", context, to=requester.email, language=inquiry.language)

@@ -5,19 +5,33 @@ import csv
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lib import roles
+from lib.spreadsheet import cell
 from library.models import Topic
 
-from . import selectors, services
+from . import bulk as bulk_actions
+from . import notifications, reports, selectors, services
 from .attachments import attachment_type
 from .filters import InquiryFilter
-from .forms import AssignForm, CloseForm, MoveForm, NoteForm, ResearchForm, StaffInquiryForm, TopicsForm
-from .models import Inquiry, InquiryAttachment
+from .forms import (
+    AssignForm,
+    BulkForm,
+    CloseForm,
+    MoveForm,
+    NoteForm,
+    ReportForm,
+    ResearchForm,
+    SavedFilterForm,
+    StaffInquiryForm,
+    TopicsForm,
+)
+from .models import Inquiry, InquiryAttachment, Notification, NotificationPreference, SavedFilter
 from .workflow import ALLOWED_MOVES, CLOSED_STATUSES, IllegalTransition, can_move
 
 staff_required = roles.role_required(*roles.CASE_READERS)
@@ -255,6 +269,15 @@ CSV_COLUMNS = [
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = selectors.dashboard(request.user)
     context["chart"] = chart_geometry(context["weeks"], context["chart_peak"])
+    context["desk_counts"] = context["summary"]  # the navigation bar's counts, without counting twice
+    if roles.has_role(request.user, roles.SUPERVISOR):
+        context["workload"] = selectors.workload(services.specialists(), timezone.localdate())
+    reviewer = roles.has_role(request.user, roles.REVIEWER)
+    context["views"] = [
+        (name, label, context["summary"][name])
+        for name, label in selectors.PERSONAL_VIEWS.items()
+        if name != "review" or reviewer
+    ]
     return render(request, "inquiries/dashboard.html", context)
 
 
@@ -309,8 +332,84 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filter": filterset, "page": page, "query": query.urlencode(), "page_sizes": PAGE_SIZES}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "page_sizes": PAGE_SIZES,
+        "saved_filters": SavedFilter.objects.filter(owner=request.user),
+        "bulk_form": BulkForm() if roles.has_role(request.user, *roles.CASE_WRITERS) else None,
+        "can_assign": roles.has_role(request.user, roles.SUPERVISOR),
+    }
     return render(request, "inquiries/queue.html", context)
+
+
+def _back_to_queue(request: HttpRequest) -> HttpResponse:
+    """The queue with the filter the person was looking at."""
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    return redirect(f"{reverse('inquiries:queue')}?{query}" if query else reverse("inquiries:queue"))
+
+
+@staff_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Assign, close or merge the inquiries ticked in the queue."""
+    roles.require_role(request.user, *roles.CASE_WRITERS)
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return _back_to_queue(request)
+    data = form.cleaned_data
+    if data["action"] == "merge":
+        return _merge(request, *data["ids"])
+    if data["action"] == "assign":
+        roles.require_role(request.user, roles.SUPERVISOR)
+        result = bulk_actions.inquiries_assign(inquiries=data["ids"], to_user=data["assignee"], by=request.user)
+    else:
+        result = bulk_actions.inquiries_close(
+            inquiries=data["ids"], reason=data["reason"], by=request.user, note=data["note"],
+            duplicate_of=data["duplicate_of"],
+        )
+    if result.done:
+        messages.success(request, f"Done for {len(result.done)}: {', '.join(result.done)}.")
+    for failure in result.failed:
+        messages.error(request, failure)
+    return _back_to_queue(request)
+
+
+def _merge(request: HttpRequest, older: Inquiry, newer: Inquiry) -> HttpResponse:
+    """The later inquiry is merged into the earlier one, which carries on."""
+    try:
+        target = bulk_actions.inquiry_merge(source=newer, target=older, by=request.user)
+    except (bulk_actions.MergeError, IllegalTransition) as error:
+        messages.error(request, str(error))
+        return _back_to_queue(request)
+    messages.success(request, f"Merged {newer.reference} into {target.reference}.")
+    return redirect(target)
+
+
+@staff_required
+@require_POST
+def filter_save(request: HttpRequest) -> HttpResponse:
+    form = SavedFilterForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("inquiries:queue")
+    saved = services.saved_filter_save(owner=request.user, **form.cleaned_data)
+    messages.success(request, f"Saved the filter “{saved.name}”.")
+    return redirect(saved)
+
+
+@staff_required
+@require_POST
+def filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    # Only the owner's own filters exist for them: anyone else's is a 404.
+    saved = get_object_or_404(SavedFilter, pk=pk, owner=request.user)
+    saved.delete()
+    messages.success(request, f"Deleted the filter “{saved.name}”.")
+    return redirect("inquiries:queue")
 
 
 @staff_required
@@ -323,6 +422,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     today = timezone.localdate()
 
     def lines():
+        yield "\ufeff"  # the byte-order mark: Excel then reads the file as UTF-8 ("Gutiérrez", not "GutiÃ©rrez")
         yield writer.writerow(CSV_COLUMNS)
         for inquiry in rows.iterator(chunk_size=2000):
             yield writer.writerow(_csv_row(inquiry, today))
@@ -337,11 +437,6 @@ class Echo:
         return value
 
 
-def _cell(text: str) -> str:
-    """Typed text for a spreadsheet: a leading = + - @ would run as a formula (CSV injection)."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _csv_row(inquiry: Inquiry, today) -> list:
     requester = inquiry.requester
     return [
@@ -352,9 +447,113 @@ def _csv_row(inquiry: Inquiry, today) -> list:
         inquiry.due_date.isoformat(),
         "yes" if inquiry.is_open and inquiry.due_date < today else "no",
         inquiry.assignee.get_username() if inquiry.assignee else "",
-        _cell(requester.name),
-        _cell(requester.email),
-        _cell(inquiry.condition),
-        _cell("; ".join(t.name for t in inquiry.topics.all())),
-        _cell(inquiry.question),
+        cell(requester.name),
+        cell(requester.email),
+        cell(inquiry.condition),
+        cell("; ".join(t.name for t in inquiry.topics.all())),
+        cell(inquiry.question),
     ]
+
+
+# --- Reports (supervisors) ---------------------------------------------------------------------
+
+supervisor_required = roles.role_required(roles.SUPERVISOR)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _report(request: HttpRequest) -> tuple[ReportForm, list[reports.Row]]:
+    form = ReportForm.for_request(request.GET)
+    if not form.is_valid():
+        return form, []
+    return form, reports.report_rows(form.cleaned_data["date_from"], form.cleaned_data["date_to"])
+
+
+@supervisor_required
+@require_GET
+def report(request: HttpRequest) -> HttpResponse:
+    form, rows = _report(request)
+    months = [row for row in rows if row.dimension == "month"]
+    context = {
+        "form": form,
+        "sections": [
+            (name, label, [row for row in rows if row.dimension == name])
+            for name, (label, _key) in reports.DIMENSIONS.items()
+        ],
+        "chart": month_chart(months),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "inquiries/report.html", context)
+
+
+def month_chart(months: list[reports.Row]) -> dict:
+    """Bars of received and answered per month for the report's inline SVG."""
+    peak = max([1, *(row.received for row in months)])
+    bars = []
+    for i, row in enumerate(months):
+        x = 40 + i * 44
+        received_h, answered_h = (round(CHART_HEIGHT * n / peak) for n in (row.received, row.answered))
+        bars.append({"row": row, "x": x, "x2": x + 16, "label_x": x + 16,
+                     "received_y": CHART_HEIGHT - received_h + 10, "received_h": received_h,
+                     "answered_y": CHART_HEIGHT - answered_h + 10, "answered_h": answered_h})
+    return {"bars": bars, "peak": peak, "width": 60 + len(months) * 44, "height": CHART_HEIGHT + 40,
+            "axis_y": CHART_HEIGHT + 10, "label_y": CHART_HEIGHT + 28}
+
+
+@supervisor_required
+@require_GET
+def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Reports export as csv or xlsx.")
+    form, rows = _report(request)
+    if not form.is_valid():
+        return HttpResponse(" ".join(form.errors.get("__all__", ["Choose a valid period."])), status=400)
+    period = f"{form.cleaned_data['date_from']:%Y%m%d}-{form.cleaned_data['date_to']:%Y%m%d}"
+    if fmt == "csv":
+        response = HttpResponse(reports.rows_csv(rows, bom=True), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(reports.rows_xlsx(rows), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="report-{period}.{fmt}"'
+    return response
+
+
+# --- Notifications ------------------------------------------------------------------------------
+
+NOTIFICATIONS_SHOWN = 50
+
+
+@staff_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    rows = (
+        Notification.objects.filter(recipient=request.user)
+        .select_related("inquiry", "event__actor")[:NOTIFICATIONS_SHOWN]
+    )
+    preference = NotificationPreference.objects.filter(user=request.user).first()
+    context = {"notifications": rows, "by_email": bool(preference and preference.by_email)}
+    return render(request, "inquiries/notifications.html", context)
+
+
+@staff_required
+@require_POST
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open the inquiry a notification is about; its notifications for this person are then read."""
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notifications.notifications_mark_read(user=request.user, inquiry_id=notification.inquiry_id)
+    return redirect(notification.inquiry)
+
+
+@staff_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    count = notifications.notifications_mark_read(user=request.user)
+    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} read.")
+    return redirect("inquiries:notifications")
+
+
+@staff_required
+@require_POST
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    by_email = request.POST.get("by_email") == "on"
+    notifications.notification_preference_set(user=request.user, by_email=by_email)
+    messages.success(request, "Notifications by email are on." if by_email else "Notifications by email are off.")
+    return redirect("inquiries:notifications")

@@ -4,6 +4,7 @@ Every status change goes through `inquiry_transition`, which locks the row, chec
 move, saves with update_fields and writes the timeline event in the same transaction.
 """
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -37,6 +38,27 @@ class IllegalTransition(Exception):
         super().__init__(f"{inquiry.reference} cannot move from {S(inquiry.status).label} to {S(to).label}.")
 
 
+def add_business_days(start: dt.date, days: int) -> dt.date:
+    """`days` working days (Monday to Friday) after `start`."""
+    current = start
+    while days > 0:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def business_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after `start` up to and including `end` (0 when end is not after start)."""
+    days = 0
+    current = start
+    while current < end:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            days += 1
+    return days
+
+
 def can_move(from_status: str, to_status: str) -> bool:
     return to_status in ALLOWED_MOVES.get(from_status, set())
 
@@ -61,6 +83,21 @@ def record_event(
         to_status=to_status,
         data=data or {},
     )
+
+
+def _clock_changes(inquiry: Inquiry, from_status: str, to: str, now: dt.datetime) -> dict[str, Any]:
+    """Waiting on the requester stops the deadline clock; leaving it moves the due date on by
+    the business days spent waiting."""
+    if to == S.WAITING:
+        return {"waiting_since": now, "requester_reminded_at": None}
+    if from_status != S.WAITING:
+        return {}
+    changes: dict[str, Any] = {"waiting_since": None}
+    if inquiry.waiting_since is not None and to not in CLOSED_STATUSES:
+        paused = business_days_between(timezone.localdate(inquiry.waiting_since), timezone.localdate(now))
+        if paused:
+            changes["due_date"] = add_business_days(inquiry.due_date, paused)
+    return changes
 
 
 def inquiry_transition(
@@ -92,6 +129,7 @@ def inquiry_transition(
         elif from_status in CLOSED_STATUSES:
             changes.setdefault("closed_at", None)
             changes.setdefault("close_reason", "")
+        changes.update(_clock_changes(locked, from_status, to, now))
         for field, value in changes.items():
             setattr(locked, field, value)
         locked.save(update_fields=["status", "updated_at", *changes])
@@ -104,6 +142,9 @@ def inquiry_transition(
             to_status=to,
             data=data,
         )
+        if "due_date" in changes and from_status == S.WAITING:
+            record_event(inquiry=locked, action="inquiry.resumed", by=None,
+                         data={"due_date": locked.due_date.isoformat()})
     for field in ("status", "updated_at", *changes):
         setattr(inquiry, field, getattr(locked, field))
     return inquiry

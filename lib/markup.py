@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 
 CITATION_RE = re.compile(r"\[@([A-Za-z0-9][A-Za-z0-9_:.\-]*)\]")
 _SENTINEL_RE = re.compile("\ue000(\\d+)\ue001")
+_SENTINEL_RUN_RE = re.compile("(?:\ue000\\d+\ue001)+")
 
 ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "a", "blockquote", "code", "sup", "sub"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -110,7 +111,12 @@ def render_markdown(text: str, *, numbers: dict[str, int] | None = None) -> Safe
             return f'<span class="cite cite-unknown">{html.escape(label)}</span>'
         return f'<a class="cite" href="#ref-{number}">{label}</a>'
 
-    return mark_safe(_SENTINEL_RE.sub(cite, clean))  # noqa: S308 (sanitised by nh3 above)
+    def cite_group(match: re.Match) -> str:
+        # Adjacent citations ("[1][2]") stay together on one line: the group is one unit.
+        inner = _SENTINEL_RE.sub(cite, match.group(0))
+        return f'<span class="cite-group">{inner}</span>' if match.group(0).count("\ue000") > 1 else inner
+
+    return mark_safe(_SENTINEL_RUN_RE.sub(cite_group, clean))  # noqa: S308 (sanitised by nh3 above)
 
 
 class _TextWriter(HTMLParser):

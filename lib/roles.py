@@ -69,4 +69,4 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def nav_roles(request: HttpRequest) -> dict:
     """Template context: which parts of the desk the navigation offers this user."""
-    return {"can_read_cases": has_role(request.user, *CASE_READERS)}
+    return {"can_read_cases": has_role(request.user, *CASE_READERS), "can_report": has_role(request.user, SUPERVISOR)}

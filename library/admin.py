@@ -4,8 +4,8 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from lib.markup import citation_keys, render_markdown
-from library.forms import PLACEHOLDER_HELP, ReferenceAdminForm, SectionAdminForm
-from library.models import Reference, Section, StandardText, Topic, needs_review_q, stale_before
+from library.forms import PLACEHOLDER_HELP, LetterheadAdminForm, ReferenceAdminForm, SectionAdminForm
+from library.models import Letterhead, Reference, Section, StandardText, Topic, needs_review_q, stale_before
 from library.search import search_sections, search_topics
 from library.services import section_create, section_mark_reviewed, section_update
 
@@ -142,10 +142,28 @@ class SectionAdmin(SimpleHistoryAdmin):
 
 @admin.register(StandardText)
 class StandardTextAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "language", "is_default"]
+    list_display = ["name", "kind", "language", "is_default", "shortcut"]
     list_filter = ["kind", "language", "is_default"]
-    search_fields = ["name", "body"]
+    search_fields = ["name", "body", "shortcut"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs.setdefault("help_texts", {"body": PLACEHOLDER_HELP})
         return super().get_form(request, obj, change=change, **kwargs)
+
+
+@admin.register(Letterhead)
+class LetterheadAdmin(admin.ModelAdmin):
+    """One letterhead for the center; without it letters show the default name only."""
+
+    form = LetterheadAdminForm
+    list_display = ["name", "telephone", "web_address", "updated_at"]
+    readonly_fields = ["logo_preview"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not Letterhead.objects.exists()
+
+    @admin.display(description="Current logo")
+    def logo_preview(self, obj):
+        if not obj.logo:
+            return "—"
+        return format_html('<img src="{}" alt="" height="48">', obj.logo_data_url)

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from lib.markup import citation_keys
 from library.importing import free_reference_key
-from library.models import Reference, Section
+from library.models import Letterhead, Reference, Section
 from library.placeholders import PLACEHOLDERS
 from library.services import references_for
 
@@ -61,3 +61,41 @@ class ReferenceAdminForm(forms.ModelForm):
 
 
 PLACEHOLDER_HELP = "Placeholders: " + ", ".join(f"{{{name}}} ({text.lower()})" for name, text in PLACEHOLDERS.items())
+
+
+LOGO_MAX_BYTES = 512 * 1024
+LOGO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
+
+
+class LetterheadAdminForm(forms.ModelForm):
+    logo_upload = forms.ImageField(
+        required=False, label="Logo", help_text="PNG or JPEG, at most 512 KB; shown about 18 mm high."
+    )
+    remove_logo = forms.BooleanField(required=False, label="Remove the logo")
+    web_address = forms.URLField(required=False, assume_scheme="https")
+
+    class Meta:
+        model = Letterhead
+        fields = ["name", "postal_address", "telephone", "web_address"]
+
+    def clean_logo_upload(self):
+        upload = self.cleaned_data["logo_upload"]
+        if not upload:
+            return None
+        if upload.size > LOGO_MAX_BYTES:
+            raise ValidationError("The logo is larger than 512 KB.", code="too_large")
+        if upload.image.format not in LOGO_TYPES:  # set by ImageField's check with Pillow
+            raise ValidationError("The logo must be a PNG or JPEG image.", code="image_type")
+        return upload
+
+    def save(self, commit=True):
+        letterhead = super().save(commit=False)
+        upload = self.cleaned_data.get("logo_upload")
+        if upload:
+            upload.seek(0)
+            letterhead.logo, letterhead.logo_type = upload.read(), LOGO_TYPES[upload.image.format]
+        elif self.cleaned_data.get("remove_logo"):
+            letterhead.logo, letterhead.logo_type = None, ""
+        if commit:
+            letterhead.save()
+        return letterhead

@@ -1,3 +1,4 @@
+import base64
 import hashlib
 from datetime import date, timedelta
 
@@ -181,6 +182,8 @@ class StandardText(models.Model):
         NO_INFORMATION = "no_information", "No information yet"
         REFERRAL = "referral", "Referral"
         NOT_MEDICAL_ADVICE = "not_medical_advice", "Not medical advice"
+        # Any other paragraph written again and again, inserted while editing a block (a text module).
+        PARAGRAPH = "paragraph", "Text module (paragraph)"
 
     class Language(models.TextChoices):
         ENGLISH = "en", "English"
@@ -196,6 +199,11 @@ class StandardText(models.Model):
         help_text="Markdown with placeholders such as {requester_name}.", validators=[validate_markdown]
     )
     is_default = models.BooleanField(default=False)
+    shortcut = models.SlugField(
+        max_length=40,
+        blank=True,
+        help_text="Type ::shortcut while editing a block to insert this text there (text modules).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -204,6 +212,9 @@ class StandardText(models.Model):
     class Meta:
         ordering = ["kind", "language", "name"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["language", "shortcut"], condition=~models.Q(shortcut=""), name="standard_text_shortcut_unique"
+            ),
             models.UniqueConstraint(
                 fields=["kind", "language"],
                 condition=models.Q(is_default=True),
@@ -254,3 +265,46 @@ class KindCorrection(models.Model):
     def save(self, *args, **kwargs):
         self.question_key = question_key(self.question)
         super().save(*args, **kwargs)
+
+
+class Letterhead(models.Model):
+    """The center's letterhead at the top of every letter (PDF, email, preview); one row, set in the admin.
+
+    Without a row, letters use `Letterhead()`: the default name and nothing else. The logo is
+    kept in the database (a small PNG or JPEG) so that every process renders the same letter
+    without shared media storage, and the PDF embeds it from a data: URL.
+    """
+
+    DEFAULT_NAME = "Rare Disease Information Center"
+
+    one = models.BooleanField(default=True, editable=False)
+    name = models.CharField(max_length=200, default=DEFAULT_NAME)
+    postal_address = models.TextField(max_length=300, blank=True, help_text="One line per line of the address.")
+    telephone = models.CharField(max_length=40, blank=True)
+    web_address = models.URLField(blank=True)
+    logo = models.BinaryField(null=True, blank=True, editable=False)
+    logo_type = models.CharField(max_length=20, blank=True, editable=False)  # image/png or image/jpeg
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["one"], name="one_letterhead"),
+            models.CheckConstraint(condition=models.Q(one=True), name="letterhead_one_is_true"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> "Letterhead":
+        return cls.objects.first() or cls()
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line.strip() for line in self.postal_address.splitlines() if line.strip()]
+
+    @property
+    def logo_data_url(self) -> str:
+        if not self.logo:
+            return ""
+        return f"data:{self.logo_type};base64,{base64.b64encode(bytes(self.logo)).decode('ascii')}"

@@ -127,7 +127,7 @@ class DeliveryStatus(models.TextChoices):
     UNKNOWN = "unknown", "Outcome unknown"
 
 
-# A reply has at most one delivery in these: on its way, gone, or perhaps gone.
+# A reply has at most one delivery in these per method: on its way, gone, or perhaps gone.
 LIVE_DELIVERY_STATUSES = [DeliveryStatus.QUEUED, DeliveryStatus.SENDING, DeliveryStatus.SENT, DeliveryStatus.UNKNOWN]
 
 
@@ -164,11 +164,12 @@ class Delivery(models.Model):
         # Incoming mail looks its thread and bounces up by our Message-ID.
         indexes = [models.Index(fields=["message_id"], name="delivery_message_id_idx")]
         constraints = [
-            # A reply goes out once: a double click or two workers cannot queue it twice.
+            # A reply goes out once by each method (an email, and a printed letter if wanted too):
+            # a double click or two workers cannot queue it twice.
             models.UniqueConstraint(
-                fields=["reply"],
+                fields=["reply", "method"],
                 condition=models.Q(status__in=LIVE_DELIVERY_STATUSES),
-                name="one_live_delivery_per_reply",
+                name="one_live_delivery_per_reply_and_method",
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=DeliveryStatus.values), name="delivery_status_valid"

@@ -3,6 +3,7 @@
 from django import template
 
 from inquiries.models import Inquiry
+from inquiries.timeline import event_sentence as _event_sentence
 
 register = template.Library()
 
@@ -20,3 +21,9 @@ BADGES = {
 def status_badge(status: str) -> str:
     """The Bootstrap colour of a status badge."""
     return BADGES.get(status, "info")
+
+
+@register.filter
+def event_sentence(event) -> str:
+    """A timeline event as a plain sentence in the active language."""
+    return _event_sentence(event)

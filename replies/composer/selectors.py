@@ -6,14 +6,17 @@ from datetime import date, datetime
 
 from django.db.models import F, OuterRef, Q, Subquery
 from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from library.models import Section, StandardText, Topic
+from library.placeholders import fill_placeholders
 from library.search import search_sections, search_topics
 from library.suggest import suggest
 
 from ..answered import LEARNED_FROM, SHOWN, Similar, chosen_sections, letters_using, similar_letters
+from ..letter.assembly import placeholder_values
 from ..models import Reply, ReplyBlock
 
 SUGGESTED = 8  # suggestions shown
@@ -249,3 +252,24 @@ def library_side(reply: Reply, *, query: str = "", topic_id: int | None = None) 
     if not side.topics:
         side.topics = inquiry_topics
     return side
+
+
+@dataclass(frozen=True)
+class TextModule:
+    """A standard paragraph to insert while editing a block, its placeholders already filled."""
+
+    shortcut: str
+    name: str
+    body: str
+
+
+def text_modules(reply: Reply) -> list[TextModule]:
+    """The text modules in the reply's language (standard texts with a shortcut). The requester's
+    name, the topic and the reference are put in as Markdown-escaped text (fill_placeholders), so a
+    name can never become a link, markup or a citation when the block is rendered."""
+    texts = StandardText.objects.filter(language=reply.language).exclude(shortcut="").order_by("shortcut")
+    topics = list(reply.inquiry.topics.all()[:1])
+    values = placeholder_values(reply, topics, timezone.localdate())
+    return [
+        TextModule(text.shortcut, text.name, fill_placeholders(text.body, values, reply.language)) for text in texts
+    ]

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from inquiries.models import Inquiry
+from inquiries.models import Inquiry, NotificationKind
 from inquiries.services import inquiry_flag_research, inquiry_follow_reply, inquiry_mark_drafting, inquiry_set_topics
 from inquiries.workflow import record_event
 from lib import roles
@@ -478,7 +478,7 @@ def reply_approve(*, reply: Reply, version: int, by: AbstractBaseUser) -> Reply:
         _check_sendable(current)
         _set_status(current, Reply.Status.APPROVED, reviewer=by)
         inquiry_follow_reply(inquiry=reply.inquiry, to=Inquiry.Status.READY, by=by, action="reply.approved",
-                             data={"reply": reply.pk})
+                             data={"reply": reply.pk}, tell=current.author, notice=NotificationKind.APPROVED)
     return reply
 
 
@@ -494,7 +494,8 @@ def reply_return(*, reply: Reply, version: int, by: AbstractBaseUser, comment: s
             raise ReplyError("Nobody reviews their own reply: ask another reviewer.")
         _set_status(current, Reply.Status.DRAFTING, reviewer=by, review_comment=comment)
         inquiry_follow_reply(inquiry=reply.inquiry, to=Inquiry.Status.DRAFTING, by=by, action="reply.returned",
-                             note=comment, data={"reply": reply.pk})
+                             note=comment, data={"reply": reply.pk}, tell=current.author,
+                             notice=NotificationKind.RETURNED)
     return reply
 
 

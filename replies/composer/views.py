@@ -47,7 +47,7 @@ from .forms import (
     UseTopicForm,
     VersionForm,
 )
-from .selectors import block_drifts, date_warnings, diff_html, library_side, stale_block_ids
+from .selectors import block_drifts, date_warnings, diff_html, library_side, stale_block_ids, text_modules
 
 
 def _back(reply: Reply, anchor: str = "") -> HttpResponse:
@@ -251,7 +251,8 @@ def kind(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _edit_page(request, reply, block, form, *, status=200, conflict=None, preview=None) -> HttpResponse:
-    context = {"reply": reply, "edited": block, "form": form, "conflict": conflict, "preview": preview}
+    context = {"reply": reply, "edited": block, "form": form, "conflict": conflict, "preview": preview,
+               "modules": text_modules(reply)}
     if conflict is not None and block is not None:
         theirs = f"{block.heading}\n\n{block.body}"
         yours = f"{form.data.get('heading', '')}\n\n{form.data.get('body', '')}"

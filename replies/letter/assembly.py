@@ -10,11 +10,12 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.safestring import SafeString
 
+from inquiries.models import Requester
 from lib.markup import citation_keys, html_to_text, render_markdown, validate_markdown
-from library.models import Reference, StandardText, Topic
+from library.models import Letterhead, Reference, StandardText, Topic
 from library.placeholders import fill_placeholders
 
 from ..models import Reply, ReplyBlock
@@ -27,14 +28,45 @@ TAIL_KINDS = (K.CLOSING, K.SIGNATURE, K.DISCLAIMER)  # and below it
 # What a letter prints besides its texts, per language; dates as Django's date format.
 LABELS = {
     "en": {"last_updated": "Last updated", "references": "References", "disclaimer": "Disclaimer",
-           "date_format": "n/j/Y"},
+           "date_format": "n/j/Y", "letter_date_format": "F j, Y", "re": "Re:", "page": "Page", "of": "of"},
     "es": {"last_updated": "Última actualización", "references": "Referencias", "disclaimer": "Aviso legal",
-           "date_format": "d/m/Y"},
+           "date_format": "d/m/Y", "letter_date_format": r"j \d\e F \d\e Y", "re": "Ref.:", "page": "Página",
+           "of": "de"},
 }
 
 
 def labels(language: str) -> dict[str, str]:
     return LABELS.get(language, LABELS["en"])
+
+
+@dataclass(frozen=True)
+class LetterCenter:
+    """The center's letterhead as a letter shows it (library.Letterhead, set in the admin)."""
+
+    name: str = Letterhead.DEFAULT_NAME
+    address_lines: tuple[str, ...] = ()
+    telephone: str = ""
+    web_address: str = ""
+    logo_url: str = ""  # a data: URL, so that the PDF needs to fetch nothing
+
+    @classmethod
+    def of(cls, letterhead: Letterhead) -> "LetterCenter":
+        return cls(
+            name=letterhead.name,
+            address_lines=tuple(letterhead.address_lines),
+            telephone=letterhead.telephone,
+            web_address=letterhead.web_address,
+            logo_url=letterhead.logo_data_url,
+        )
+
+    @property
+    def web_display(self) -> str:
+        return self.web_address.split("://", 1)[-1].rstrip("/")
+
+    @property
+    def return_address(self) -> str:
+        """The sender's line above the recipient in the envelope's window."""
+        return " · ".join([self.name, *self.address_lines])
 
 
 @dataclass(frozen=True)
@@ -75,6 +107,8 @@ class Letter:
     unknown_keys: tuple[str, ...] = ()
     disclaimer_url: str = ""
     too_long: tuple[str, ...] = ()  # headings (or kinds) of blocks over the Markdown length limit
+    center: LetterCenter = LetterCenter()
+    recipient: tuple[str, ...] = ()  # name and postal address lines; () when there is no address
 
     @property
     def letterhead(self) -> LetterBlock | None:
@@ -120,6 +154,24 @@ class Letter:
         parts = ", ".join(f"“{b.heading or b.standard_kind or b.kind}” ({names.get(b.language, b.language)})"
                           for b in foreign)
         return f"The letter is in {names.get(self.language, self.language)}, but these parts are not: {parts}."
+
+    @property
+    def date_display(self) -> str:
+        """The letter's date, month named in its language: March 4, 2026; 4 de marzo de 2026."""
+        with translation.override(self.language):
+            return dateformat.format(self.date, labels(self.language)["letter_date_format"])
+
+    @property
+    def re_label(self) -> str:
+        return labels(self.language)["re"]
+
+    @property
+    def page_label(self) -> str:  # "Page 2 of 3"
+        return labels(self.language)["page"]
+
+    @property
+    def of_label(self) -> str:
+        return labels(self.language)["of"]
 
     @property
     def is_sendable(self) -> bool:
@@ -184,6 +236,13 @@ def placeholder_values(reply: Reply, topics: list[Topic], today: date) -> dict[s
     }
 
 
+def recipient_lines(requester: Requester | None) -> tuple[str, ...]:
+    """Name and postal address for the envelope's window; () without an address (or once purged)."""
+    if requester is None or requester.anonymised_at or not requester.postal_address.strip():
+        return ()
+    return (requester.name, *(line.strip() for line in requester.postal_address.splitlines() if line.strip()))
+
+
 def assemble_letter(reply: Reply, *, today: date | None = None) -> Letter:
     """Reply → Letter. Reads the reply's blocks and the references they cite; writes nothing."""
     today = today or timezone.localdate()
@@ -240,6 +299,8 @@ def assemble_letter(reply: Reply, *, today: date | None = None) -> Letter:
         unknown_keys=tuple(k for k in keys if k not in found),
         disclaimer_url=disclaimer_url,
         too_long=tuple(block.heading or block.get_kind_display() for block in ordered if _too_long(texts[block.pk])),
+        center=LetterCenter.of(Letterhead.current()),
+        recipient=recipient_lines(reply.inquiry.requester),
     )
 
 

@@ -18,7 +18,8 @@ def export_html(reply: Reply) -> bytes:
 
 
 def export_pdf(reply: Reply) -> bytes:
-    return letter_pdf(assemble_letter(reply))
+    """The letter to print and post: with the recipient's address for a window envelope."""
+    return letter_pdf(assemble_letter(reply), postal=True)
 
 
 def export_eml(reply: Reply) -> bytes:

@@ -53,7 +53,7 @@ def letter_documents(reply_ids: list[int]) -> Iterator[tuple[str, str]]:
     by_id = replies.in_bulk(reply_ids)
     for pk in reply_ids:
         reply = by_id[pk]
-        yield f"{reply.inquiry.reference}-reply-{pk}.pdf", letter_document(assemble_letter(reply))
+        yield f"{reply.inquiry.reference}-reply-{pk}.pdf", letter_document(assemble_letter(reply), postal=True)
 
 
 def render_pdfs(documents: Iterable[tuple[str, str]], *, count: int, workers: int) -> Iterator[tuple[str, bytes]]:

@@ -26,7 +26,6 @@ from ..models import LIVE_DELIVERY_STATUSES, BulkExport, Delivery, Reply
 from .sending import DeliveryError, delivery_fail, delivery_mark_sent, delivery_outcome_unknown
 from .tasks import send_delivery
 
-LIVE = tuple(LIVE_DELIVERY_STATUSES)
 LOST_TASK_AFTER = timedelta(minutes=10)  # a queued delivery no worker picked up by then is enqueued again
 
 
@@ -37,13 +36,20 @@ def stale_headings(reply: Reply) -> list[str]:
     return [block.heading or f"block {block.position}" for block in reply.blocks.all() if block.is_stale]
 
 
+def live_methods(reply: Reply) -> list[str]:
+    """The methods by which the reply is sent or on its way (each may be used once)."""
+    live = Delivery.objects.filter(reply=reply, status__in=LIVE_DELIVERY_STATUSES)
+    return list(live.order_by("method").values_list("method", flat=True).distinct())
+
+
 def _check_can_queue(reply: Reply, *, method: str, confirm_stale: bool) -> None:
     """Raises DeliveryError when the (locked) reply may not be sent now by `method`."""
-    live = Delivery.objects.filter(reply=reply, status__in=LIVE).exists()
-    # A reply whose deliveries all failed may go out again, e.g. as a printed letter.
+    live = Delivery.objects.filter(reply=reply, method=method, status__in=LIVE_DELIVERY_STATUSES).exists()
+    # A sent reply may go out again by the other method (emailed, and printed and posted too),
+    # and by the same method when its deliveries that way all failed.
     resend = reply.status == Reply.Status.SENT and not live
     if live or (reply.status not in sendable_statuses() and not resend):
-        raise DeliveryError("This reply is not ready to send, or it is on its way already.", code="status")
+        raise DeliveryError("This reply is not ready to send, or it is on its way already this way.", code="status")
     letter = assemble_letter(reply)
     if not letter.is_sendable:
         raise DeliveryError(letter.not_sendable_because, code="too_long" if letter.too_long else "citations")
@@ -82,7 +88,8 @@ def delivery_queue(
                 )
         except IntegrityError as exc:  # the partial unique index: a live delivery exists already
             raise DeliveryError("This reply is on its way already.", code="status") from exc
-        # Earlier failed deliveries are superseded: no more automatic retries for them.
+        # Earlier failed deliveries are superseded (a person chose how to send it now): no more
+        # automatic retries for them; their Retry button stays.
         Delivery.objects.filter(reply=current, status=Delivery.Status.FAILED).update(next_attempt_at=None)
         Reply.objects.filter(pk=current.pk).update(status=Reply.Status.SENT, version=F("version") + 1, updated_at=now)
         record_event(

@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from ..models import Delivery, Reply
+from ..models import LIVE_DELIVERY_STATUSES, Delivery, Reply
 
 
 class SendForm(forms.Form):
@@ -17,7 +17,9 @@ class SendForm(forms.Form):
         self.reply = reply
         requester = reply.inquiry.requester
         has_email = bool(requester.email) and not requester.anonymised_at
-        self.fields["method"].initial = Delivery.Method.EMAIL if has_email else Delivery.Method.LETTER
+        emailed = reply.deliveries.filter(method=Delivery.Method.EMAIL, status__in=LIVE_DELIVERY_STATUSES).exists()
+        email_first = has_email and not emailed
+        self.fields["method"].initial = Delivery.Method.EMAIL if email_first else Delivery.Method.LETTER
         self.fields["version"].initial = reply.version
 
     def clean_version(self) -> int | None:

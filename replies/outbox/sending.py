@@ -68,8 +68,9 @@ def _claim(delivery_id: int) -> Delivery | None:
 
 def _render_and_archive(delivery: Delivery, letter: Letter):
     """Render the outputs, archive them; returns the email to send (None for a PDF letter)."""
-    pdf = letter_pdf(letter) if delivery.attach_pdf or delivery.method == Delivery.Method.LETTER else None
-    if delivery.method == Delivery.Method.LETTER:
+    by_post = delivery.method == Delivery.Method.LETTER
+    pdf = letter_pdf(letter, postal=by_post) if delivery.attach_pdf or by_post else None
+    if by_post:
         delivery_archive(delivery=delivery, eml=None, pdf=pdf)
         return None
     message = letter_message(

@@ -6,6 +6,7 @@ Changes are POSTs to the services in replies.outbox.deliveries and replies.outbo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,16 +38,22 @@ def send(request: HttpRequest, reply_pk: int) -> HttpResponse:
         reply=reply,
         initial={"confirm_stale": request.POST.get("confirm_stale") == "1"},
     )
-    if not form.is_valid():
-        context = {"reply": reply, "form": form, "stale": deliveries.stale_headings(reply)}
-        return render(request, "replies/send.html", context)
-    try:
-        deliveries.delivery_queue(reply=reply, by=request.user, **form.service_kwargs())
-    except deliveries.DeliveryError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "The reply is on its way; its delivery is shown below.")
-    return redirect(reply.inquiry.get_absolute_url() + "#deliveries")
+    if form.is_valid():
+        try:
+            deliveries.delivery_queue(reply=reply, by=request.user, **form.service_kwargs())
+        except deliveries.DeliveryError as error:
+            # Shown on this page, next to the Send button the person just pressed.
+            form.add_error(None, ValidationError(str(error), code=error.code))
+        else:
+            messages.success(request, "The reply is on its way; its delivery is shown below.")
+            return redirect(reply.inquiry.get_absolute_url() + "#deliveries")
+    context = {
+        "reply": reply,
+        "form": form,
+        "stale": deliveries.stale_headings(reply),
+        "sent_by": deliveries.live_methods(reply),
+    }
+    return render(request, "replies/send.html", context)
 
 
 @login_required

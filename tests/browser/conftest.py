@@ -1,6 +1,6 @@
 """Chromium through Playwright (sync API) against pytest-django's live_server.
 
-Debian's Chromium at /usr/bin/chromium (`.ci/run` installs it); never `playwright install`.
+Debian's Chromium at /usr/bin/chromium (`make test` installs it when run as root); never `playwright install`.
 Every test module here starts with `require_chromium()`, which skips the module with a
 visible reason (pytest -ra) when Chromium or Playwright is missing.
 """

@@ -155,13 +155,13 @@ def test_it_answers_a_question_from_the_public_form_to_the_sent_letter(session, 
 
     status = page.inner_text("main .badge >> nth=0")
     assert status == "Sent", status
-    sent = page.locator("#timeline li", has_text="reply.sent").inner_text()
-    assert f"pdf_sha256: {delivery.pdf_sha256}" in sent, sent  # the PDF that went out, in the timeline
+    sent = page.locator("#timeline li:has([data-action='reply.sent'])").inner_text()
+    assert f"SHA-256 {delivery.pdf_sha256}" in sent, sent  # the PDF that went out, in the timeline
     pdf_link = page.locator("#deliveries a:text-is('PDF')").first
     response = page.request.get(pdf_link.get_attribute("href"))
     assert response.ok and response.body().startswith(b"%PDF")
     page.reload()
-    downloaded = page.locator("#timeline li", has_text="delivery.downloaded")
-    assert "kind: pdf" in downloaded.inner_text() and delivery.pdf_sha256 in downloaded.inner_text()
+    downloaded = page.locator("#timeline li:has([data-action='delivery.downloaded'])")
+    assert "(pdf, SHA-256 " in downloaded.inner_text() and delivery.pdf_sha256 in downloaded.inner_text()
     assert not [e for e in desk.errors + public.errors + reviewer.errors if "Content Security Policy" in e]
     assert not {page: found for page, found in desk.violations.items() if found}, desk.violations

@@ -28,9 +28,17 @@ def test_it_serves_the_login_page(client):
 def test_it_logs_in_with_a_real_password(client, alice):
     from tests.conftest import PASSWORD
 
-    response = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
-    assert response.status_code == 302
-    assert response["Location"] == "/desk/"
+    response = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1] == ("/desk/", 302)
+    assert response.status_code == 200
+
+
+def test_it_lands_a_library_editor_on_the_library_after_login(client, lee):
+    from tests.conftest import PASSWORD
+
+    response = client.post("/accounts/login/", {"username": "lee", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1] == ("/desk/library/", 302)
+    assert response.status_code == 200
 
 
 def test_it_serves_static_files_from_the_project(client):

@@ -3,6 +3,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from inquiries.importing import check_file
 from inquiries.models import Inquiry, InquiryEvent, Requester
 from library.models import Topic
 from tests.conftest import make_requester
@@ -140,3 +141,28 @@ def test_it_reports_missing_columns(tmp_path):
 def test_it_refuses_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         call_command("import_inquiries", str(tmp_path / "nothing.csv"))
+
+
+def test_it_imports_a_postal_address(tmp_path, db):
+    record = {
+        "name": "Ruth Brown",
+        "email": "",
+        "question": "Is Pompe disease inherited?",
+        "received_at": "2025-03-04",
+        "channel": "letter",
+        "postal_address": " 12 Elm Street\n\nSpringfield, IL 62704 ",
+    }
+    out, err = run(tmp_path, json.dumps(record) + "\n", name="inquiries.jsonl")
+    inquiry = Inquiry.objects.get(pk=int(out.split()[0]))
+    assert inquiry.requester.postal_address == "12 Elm Street\nSpringfield, IL 62704"
+
+
+def test_it_refuses_a_postal_address_of_too_many_lines(tmp_path, db):
+    address = "\n".join(f"line {n}" for n in range(1, 7))
+    content = f'name,email,question,received_at,channel,postal_address\nRuth,,Why?,2025-03-04,letter,"{address}"\n'
+    path = tmp_path / "inquiries.csv"
+    path.write_text(content, encoding="utf-8")
+    assert [(line, reason.split(":")[0]) for line, reason in check_file(path)[1]] == [(2, "postal_address")]
+    with pytest.raises(CommandError):
+        run(tmp_path, content)
+    assert not Requester.objects.exists() and not Inquiry.objects.exists()

@@ -94,3 +94,21 @@ def test_it_refuses_an_attachment_over_20_mb(login, alice, settings, tmp_path):
     response = login(alice).post("/desk/inquiries/new/", payload(attachment=big))
     assert response.context["form"].errors.as_data()["attachment"][0].code == "too_large"
     assert not Inquiry.objects.exists()
+
+
+def test_it_records_the_postal_address_tidied(login, alice):
+    address = "  12 Elm Street \r\n\r\nSpringfield, IL 62704\r\n  USA  "
+    response = login(alice).post("/desk/inquiries/new/", payload(postal_address=address))
+    assert response.status_code == 302
+    requester = Inquiry.objects.get().requester
+    assert requester.postal_address == "12 Elm Street\nSpringfield, IL 62704\nUSA"
+    page = login(alice).get(response["Location"])
+    assert b"12 Elm Street<br>Springfield, IL 62704<br>USA" in page.content
+
+
+def test_it_refuses_a_postal_address_too_long_for_the_window(login, alice):
+    address = "\n".join(f"line {n}" for n in range(1, 7))
+    response = login(alice).post("/desk/inquiries/new/", payload(postal_address=address))
+    assert response.status_code == 200
+    assert response.context["form"].errors.as_data()["postal_address"][0].code == "too_many_lines"
+    assert not Inquiry.objects.exists()

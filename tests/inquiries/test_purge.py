@@ -23,7 +23,14 @@ def test_it_anonymises_requesters_whose_inquiries_are_all_closed(capsys, setting
                                                                  django_capture_on_commit_callbacks):
     settings.MEDIA_ROOT = tmp_path
     topic = Topic.objects.create(name="Scleromyxedema")
-    gone = make_requester(name="Pat Doe", email="pat@example.org", phone="555", country="Peru", role="patient")
+    gone = make_requester(
+        name="Pat Doe",
+        email="pat@example.org",
+        phone="555",
+        country="Peru",
+        role="patient",
+        postal_address="Av. Larco 123\nLima 15074\nPeru",
+    )
     first = closed(gone)
     first.topics.add(topic)
     closed(gone, status=S.CLOSED_WITHOUT_REPLY)
@@ -37,7 +44,7 @@ def test_it_anonymises_requesters_whose_inquiries_are_all_closed(capsys, setting
 
     assert "1 requester(s) anonymised" in capsys.readouterr().out
     gone.refresh_from_db()
-    assert (gone.name, gone.email, gone.phone, gone.country) == ("(removed)", "", "", "")
+    assert (gone.name, gone.email, gone.phone, gone.country, gone.postal_address) == ("(removed)", "", "", "", "")
     assert gone.anonymised_at is not None
     assert gone.role == "patient"  # statistics stay
     first.refresh_from_db()

@@ -11,7 +11,7 @@ from tests.conftest import make_inquiry, make_requester
 
 pytestmark = pytest.mark.django_db
 S = Inquiry.Status
-QUEUE_QUERIES = 7  # session, user, roles, assignee choices, count, page, topics
+QUEUE_QUERIES = 10  # session, user, roles, assignee choices, count, page, topics, saved filters, nav counts, unread
 
 
 def refs(response):
@@ -114,11 +114,18 @@ def test_it_exports_the_filtered_list_as_csv(login, alice):
     response = login(alice).get("/desk/inquiries/export.csv?channel=phone")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert len(rows) == 1
     assert rows[0]["reference"] == phone.reference
     assert rows[0]["requester_name"] == 'Ann, "the" caller'
     assert rows[0]["topics"] == "Scleromyxedema"
+
+
+def test_it_starts_the_csv_with_a_byte_order_mark_so_excel_reads_utf8(login, alice):
+    make_inquiry(make_requester(name="Ana Gutiérrez"))
+    content = b"".join(login(alice).get("/desk/inquiries/export.csv").streaming_content)
+    assert content.startswith(b"\xef\xbb\xbfreference,")
+    assert "Ana Gutiérrez".encode() in content
 
 
 def test_it_refuses_the_queue_to_anonymous_and_roleless_users(client, login, charlie):

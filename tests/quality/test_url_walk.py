@@ -81,6 +81,15 @@ PAGES: dict[str, Page] = {
     "inquiries:reopen": Page(post=ACT, params={"pk": "inquiry"}),
     "inquiries:note": Page(post=ACT, params={"pk": "inquiry"}),
     "inquiries:topics": Page(post=ACT, params={"pk": "inquiry"}),
+    "inquiries:notifications": Page(get=DESK),
+    "inquiries:notifications_read": Page(post=DESK),
+    "inquiries:notification_settings": Page(post=DESK),
+    "inquiries:notification_open": Page(post=DESK, params={"pk": MISSING}),  # one's own only (404 else)
+    "inquiries:report": Page(get=SUPERVISE),
+    "inquiries:report_export": Page(get=SUPERVISE, params={"fmt": "csv"}),
+    "inquiries:filter_save": Page(post=DESK),
+    "inquiries:bulk": Page(post=ACT),
+    "inquiries:filter_delete": Page(post=DESK, params={"pk": MISSING}),  # one's own filters only (404 else)
     "inquiries:research": Page(post=ACT, params={"pk": "inquiry"}),
     "inquiries:requester_update": Page(post=ACT, params={"pk": "inquiry"}),
     "inquiries:attachment": Page(get=DESK, params={"pk": "inquiry", "attachment_pk": "attachment"}),

@@ -201,3 +201,25 @@ def test_it_leaves_an_email_that_may_have_gone_out_to_a_person(alice):
     deliveries_retry_due()
     assert Delivery.objects.get(pk=delivery.pk).status == Delivery.Status.UNKNOWN  # for a person to check
     assert mail.outbox == []
+
+
+def test_it_sends_one_reply_by_email_and_as_a_printed_letter_each_archived(alice):
+    reply = small_reply(alice)
+    emailed = queue(reply, alice, method="email")
+    printed = queue(Reply.objects.get(pk=reply.pk), alice, method="letter")
+    assert emailed.pk != printed.pk
+    for delivery in (emailed, printed):
+        delivery_send(delivery_id=delivery.pk)
+    emailed.refresh_from_db()
+    printed.refresh_from_db()
+    assert (emailed.status, printed.status) == (Delivery.Status.SENT, Delivery.Status.SENT)
+    assert emailed.eml is not None and len(emailed.eml_sha256) == 64
+    assert bytes(printed.pdf).startswith(b"%PDF") and printed.eml is None
+    assert len(mail.outbox) == 1
+    # Each way goes out once.
+    for method in ("email", "letter"):
+        with pytest.raises(DeliveryError) as excinfo:
+            queue(Reply.objects.get(pk=reply.pk), alice, method=method)
+        assert codes(excinfo) == "status"
+    assert Delivery.objects.filter(reply=reply).count() == 2
+    assert Inquiry.objects.get(pk=reply.inquiry_id).status == Inquiry.Status.SENT

@@ -155,3 +155,33 @@ def test_it_sends_the_html_that_the_download_shows(alice, login):
     eml = client.get(reverse("deliveries:export", args=[reply.pk, "eml"])).content
     message = email.message_from_bytes(eml, policy=policy.default)
     assert message.get_body(("html",)).get_content() == html
+
+
+def test_it_shows_a_send_error_next_to_the_send_button(alice, login):
+    reply = small_reply(alice)
+    reply.inquiry.requester.email = ""
+    reply.inquiry.requester.save(update_fields=["email"])
+    response = login(alice).post(
+        reverse("deliveries:send", args=[reply.pk]), {"method": "email", "version": reply.version}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors.as_data()["__all__"][0].code == "no_email"
+    body = response.content.decode()
+    error = body.index('id="send-error"')
+    assert body.index('name="method"') < error < body.index(">Send</button>")
+    assert "The requester has no email address: send a PDF letter instead." in body[error:]
+    assert not Delivery.objects.exists()
+
+
+def test_it_offers_the_printed_letter_after_the_email(alice, login, django_capture_on_commit_callbacks):
+    reply = small_reply(alice)
+    client = login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("deliveries:send", args=[reply.pk]), {"method": "email", "version": reply.version})
+    reply.refresh_from_db()
+    response = client.get(reverse("deliveries:send", args=[reply.pk]))
+    assert response.context["form"].fields["method"].initial == "letter"
+    assert b'id="sent-by">Already sent or on its way: by email.' in response.content
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("deliveries:send", args=[reply.pk]), {"method": "letter", "version": reply.version})
+    assert sorted(Delivery.objects.values_list("method", "status")) == [("email", "sent"), ("letter", "sent")]

@@ -52,7 +52,7 @@ def test_it_reads_every_heading_date_closing_and_reference_in_order(example_pdf)
     assert "• Hoarseness" in text  # list markers inside the text, where they belong
 
 
-def test_it_has_a_footer_metadata_links_and_tags(example_pdf):
+def test_it_numbers_pages_and_has_metadata_links_and_tags(example_pdf):
     reply, reader = example_pdf
     pages = len(reader.pages)
     for number, page in enumerate(reader.pages, start=1):
@@ -86,11 +86,6 @@ def test_it_follows_the_page_size_setting(alice, settings):
     reader = PdfReader(io.BytesIO(export_reply(reply, "pdf")))
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
-
-
-def test_it_never_hyphenates(alice):
-    html = letter_document(assemble_letter(example_reply(alice)))
-    assert "hyphens: manual" in html and "hyphens: auto" not in html
 
 
 def test_it_links_the_disclaimer(alice):

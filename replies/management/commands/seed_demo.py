@@ -11,7 +11,7 @@ from django.db import transaction
 from inquiries import services as inquiry_services
 from inquiries.models import Inquiry, Requester
 from lib import roles
-from library.models import StandardText, Topic
+from library.models import Letterhead, StandardText, Topic
 from replies.composer.services import reply_start
 
 DEMO_PASSWORD = "replydesk-demo"  # noqa: S105 (demo accounts for a local trial only)
@@ -42,6 +42,23 @@ DEMO_STANDARD_TEXTS = [
     ("disclaimer", "es", "Aviso legal", "Consulte nuestro aviso legal."),
 ]
 
+# Text modules: paragraphs inserted while editing a block (::counselor then Tab).
+DEMO_TEXT_MODULES = [
+    ("en", "counselor", "Genetic counselor",
+     "A genetic counselor can help you understand how {topic} is inherited and what it means for your family."),
+    ("es", "consejero", "Asesor genético",
+     "Un asesor genético puede ayudarle a entender cómo se hereda {topic} y qué significa para su familia."),
+]
+# The letterhead of the demo center (invented; a center sets its own in the admin).
+DEMO_LETTERHEAD = {
+    "name": "Rare Disease Information Center",
+    "postal_address": "100 Example Avenue\nBethesda, MD 20892",
+    "telephone": "1-800-555-0100",
+    "web_address": "https://replydesk.example.org",
+}
+# Postal addresses of demo requesters, so that a PDF letter shows the window-envelope block.
+DEMO_ADDRESSES = {"maria.lopez@example.org": "12 Elm Street\nSpringfield, IL 62704"}
+
 # (name, email, question, what happens to it)
 DEMO_INQUIRIES = [
     ("Maria Lopez", "maria.lopez@example.org", "What causes scleromyxedema and how is it treated?", "drafting"),
@@ -65,6 +82,8 @@ class Command(BaseCommand):
         users = {username: self.ensure_user(username, full_name, role_names)
                  for username, full_name, role_names in DEMO_USERS}
         self.load_library()
+        if not Letterhead.objects.exists():
+            Letterhead.objects.create(**DEMO_LETTERHEAD)
         self.load_inquiries(users["specialist"])
         self.stdout.write(f"Demo login: specialist / {DEMO_PASSWORD}  (also reviewer, supervisor, editor)")
 
@@ -88,13 +107,24 @@ class Command(BaseCommand):
             StandardText.objects.get_or_create(
                 kind=kind, language=language, name=name, defaults={"body": body, "is_default": not has_default}
             )
+        for language, shortcut, name, body in DEMO_TEXT_MODULES:
+            StandardText.objects.get_or_create(
+                language=language, shortcut=shortcut,
+                defaults={"kind": StandardText.Kind.PARAGRAPH, "name": name, "body": body},
+            )
 
     @transaction.atomic
     def load_inquiries(self, specialist: User) -> None:
         for name, email, question, fate in DEMO_INQUIRIES:
             if Requester.objects.filter(email=email).exists():
                 continue
-            inquiry = inquiry_services.inquiry_create(name=name, email=email, question=question, consent_to_keep=True)
+            inquiry = inquiry_services.inquiry_create(
+                name=name,
+                email=email,
+                question=question,
+                postal_address=DEMO_ADDRESSES.get(email, ""),
+                consent_to_keep=True,
+            )
             self.move(inquiry, fate, specialist)
 
     def move(self, inquiry: Inquiry, fate: str, specialist: User) -> None:

@@ -5,11 +5,16 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test setup syslibs browser mailserver migrate seed lint check-migrations pytest clean
+.PHONY: run serve test setup syslibs browser mailserver migrate seed lint check-migrations pytest clean
 
 run: setup migrate seed
 	@echo "Reply Desk on http://$(HOST)/  (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST)
+
+# Production: migrations, static files, then gunicorn (WEB_CONCURRENCY workers, BIND address).
+serve: setup migrate
+	$(PY) manage.py collectstatic --noinput
+	$(VENV)/bin/gunicorn --config config/gunicorn.py config.wsgi
 
 test: setup browser lint check-migrations pytest
 

@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from pythonjsonlogger.core import RESERVED_ATTRS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -31,14 +33,22 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "django-insecure-development-only"  # noqa: S105 (refused above when DEBUG is off)
+def require_in_production(name: str, why: str) -> None:
+    """With DEBUG off the app refuses to start without `name`: the message names it and says why."""
+    if not DEBUG and not os.environ.get(name, "").strip():
+        raise ImproperlyConfigured(f"{name} must be set when DEBUG is off: {why}")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver" if DEBUG else "")
+
+DEBUG = env_bool("DEBUG", True)
+require_in_production("SECRET_KEY", "it signs sessions, CSRF tokens and the public form's tokens.")
+require_in_production("ALLOWED_HOSTS", "a comma-separated list of the host names the site answers to.")
+# Rate limits and login lockouts count in the cache. A per-process cache would let each
+# gunicorn worker keep its own count (4 workers: 4 times the limit), and the database cache
+# cannot increment atomically, so production needs Redis; there is no silent fallback.
+require_in_production("REDIS_URL", "the rate limits and login lockouts need a cache shared by all processes.")
+SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-development-only"
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -47,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "crispy_forms",
@@ -58,14 +69,19 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_guid",
     "library",
     "inquiries",
     "replies",
+    "backups",
 ]
 
 MIDDLEWARE = [
+    "django_guid.middleware.guid_middleware",
+    "lib.tracing.request_log",
     "lib.proxy.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,7 +120,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'replydesk.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        # Production keeps each worker's connection (a new PostgreSQL connection per request
+        # costs a server process); runserver's thread per request would only leak them.
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if DEBUG else 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -167,6 +186,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
@@ -205,6 +225,17 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# WhiteNoise serves static files from the app (`collectstatic` first): compressed copies and
+# hashed names, which it sends with far-future cache headers. Development serves the source
+# files unhashed, so nothing needs collecting before `runserver` or the tests.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 # Staff attachments: checked while the upload streams in (lib.uploads); the proxy in front
 # should refuse bigger bodies before they reach us (nginx: client_max_body_size 21m).
 FILE_UPLOAD_MAX_BYTES = env_int("FILE_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
@@ -271,13 +302,39 @@ LETTER_PAGE_SIZE = os.environ.get("LETTER_PAGE_SIZE", "Letter")  # "Letter" or "
 LETTER_DISCLAIMER_URL = os.environ.get("LETTER_DISCLAIMER_URL", "")
 PDF_TIME_LIMIT = env_int("PDF_TIME_LIMIT", 60)  # seconds one PDF may take to render
 
+# One line per request and per task (lib/tracing.py); JSON in production, LOG_FORMAT=text to read.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "lib.tracing.RequestLogFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["levelname", "name", "message", "request_id", "user_id"],
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+            # django.request adds the request object, whose text holds the query string.
+            "reserved_attrs": [*RESERVED_ATTRS, "request"],
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s user=%(user_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": "text" if LOG_FORMAT == "text" else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
+        "replydesk": {"level": os.environ.get("REQUEST_LOG_LEVEL", "INFO")},
+        # The request line says it already ("Not Found: /path" would be a second line).
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "ERROR"},
+        "django_guid": {"level": "WARNING"},
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
     },
 }
+DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "EXPOSE_HEADER": False}

@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config.views import healthz
 from lib.roles import home
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("ask/", include("inquiries.urls_public")),
     path("desk/", include("inquiries.urls")),
     path("desk/library/", include("library.urls")),

@@ -5,6 +5,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from lib.tracing import request_id_headers
+
 from .models import Notification
 
 
@@ -26,7 +28,7 @@ def send_email(name: str, context: dict, to: str, language: str = "en") -> None:
         settings.DEFAULT_FROM_EMAIL,
         [to],
         reply_to=[settings.REPLY_TO_EMAIL],
-        headers={"Auto-Submitted": "auto-generated"},
+        headers={"Auto-Submitted": "auto-generated", **request_id_headers()},
     )
     message.attach_alternative(html, "text/html")
     message.send()

@@ -1,6 +1,6 @@
 """Background work for inquiries, run by the task backend (django-tasks)."""
 
-from django_tasks import task
+from lib.tracing import task
 
 from .emails import notification_email_send, send_email
 from .models import Inquiry

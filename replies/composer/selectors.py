@@ -242,7 +242,10 @@ def library_side(reply: Reply, *, query: str = "", topic_id: int | None = None) 
     if topic_id is None and inquiry_topics:
         topic_id = inquiry_topics[0].pk
     if topic_id is not None:
-        side.topic = Topic.objects.filter(pk=topic_id).first()
+        # The inquiry's own topics are loaded already (the composer prefetches them).
+        side.topic = next((t for t in inquiry_topics if t.pk == topic_id), None) or Topic.objects.filter(
+            pk=topic_id
+        ).first()
     if side.topic is not None:
         sections = side.topic.sections.filter(status=Section.Status.PUBLISHED).select_related("topic")
         side.topic_sections = sorted(sections, key=lambda s: (Section.kind_order(s.kind), s.pk))

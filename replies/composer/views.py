@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -112,7 +113,10 @@ def start(request: HttpRequest, inquiry_pk: int) -> HttpResponse:
 
 
 def composer_context(request: HttpRequest, reply: Reply) -> dict:
-    blocks = list(reply.blocks.select_related("section__topic", "standard_text").order_by("position", "id"))
+    # The blocks and topics once, for the block list, the letter and the library column.
+    blocks_with_sources = Prefetch("blocks", ReplyBlock.objects.select_related("section__topic", "standard_text"))
+    prefetch_related_objects([reply], blocks_with_sources, "inquiry__topics")
+    blocks = list(reply.blocks.all())
     letter = assemble_letter(reply)
     topic_id = request.GET.get("topic")
     stale = stale_block_ids(blocks)

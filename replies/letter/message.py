@@ -10,6 +10,8 @@ from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
+from lib.tracing import request_id_headers
+
 from ..models import Reply
 from .assembly import Letter
 from .pdf import letter_document, letter_pdf
@@ -80,6 +82,7 @@ def letter_message(
         headers={
             "Message-ID": make_msgid(domain=sender_domain()),
             "Date": formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
+            **request_id_headers(),
         },
     )
     message.attach_alternative(letter_document(letter), "text/html")

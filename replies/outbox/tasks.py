@@ -5,7 +5,7 @@ Production: TASK_BACKEND=django_tasks_db.DatabaseBackend and `manage.py db_worke
 rows in the database, so any app process may enqueue and any worker may run them.
 """
 
-from django_tasks import task
+from lib.tracing import task
 
 
 @task()

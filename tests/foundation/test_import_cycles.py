@@ -8,8 +8,8 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-PACKAGES = ("lib", "library", "inquiries", "replies", "config")
-LAYERS = {"lib": 0, "library": 1, "inquiries": 2, "replies": 3}
+PACKAGES = ("lib", "library", "inquiries", "replies", "backups", "config")
+LAYERS = {"lib": 0, "library": 1, "inquiries": 2, "replies": 3, "backups": 4}
 
 
 def module_name(path: Path) -> str:

@@ -27,16 +27,30 @@ def test_it_passes_the_deployment_checklist_with_production_variables():
         DEBUG="0",
         SECRET_KEY="k" * 20 + "-a-long-random-production-secret-0123456789",
         ALLOWED_HOSTS="desk.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/1",
         USE_X_FORWARDED_PROTO="1",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-def test_it_refuses_to_start_in_production_without_a_secret_key():
-    result = run_manage("check", DEBUG="0", ALLOWED_HOSTS="desk.example.org")
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "desk.example.org", "REDIS_URL": "redis://127.0.0.1:6379/1"}
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL"])
+def test_it_refuses_to_start_in_production_without_a_required_variable(missing):
+    result = run_manage("check", **{**PRODUCTION, missing: ""})
     assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    assert f"ImproperlyConfigured: {missing} must be set when DEBUG is off" in result.stderr
+
+
+def test_it_starts_in_production_with_all_of_them():
+    result = run_manage("check", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+
+
+def test_it_needs_none_of_them_in_development():
+    assert run_manage("check", DEBUG="1", REDIS_URL="", ALLOWED_HOSTS="").returncode == 0
 
 
 @pytest.mark.django_db

@@ -167,6 +167,7 @@ def test_it_turns_on_secure_cookies_hsts_ssl_redirect_and_the_proxy_header_in_pr
         DEBUG="0",
         SECRET_KEY="p" * 50,
         ALLOWED_HOSTS="desk.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/1",
         USE_X_FORWARDED_PROTO="1",
         DJANGO_SETTINGS_MODULE="config.settings",
     )

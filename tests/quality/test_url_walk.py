@@ -58,6 +58,7 @@ PAGES: dict[str, Page] = {
     # Public
     # (home and thanks answer any method and change nothing)
     "home": Page(get=PUBLIC, post=PUBLIC, ok=(302,)),
+    "healthz": Page(get=PUBLIC),  # figures only (issue 17); GET only
     "ask:form": Page(get=PUBLIC, post=PUBLIC),
     "ask:thanks": Page(get=PUBLIC, post=PUBLIC, params={"token": "thanks_token"}),
     "ask:topics": Page(get=PUBLIC),  # topic names only, for the condition field's suggestions

@@ -52,8 +52,8 @@ class Topic(models.Model):
 
     @property
     def all_names(self) -> list[str]:
-        """The name first, then the synonyms, without repeats."""
-        return list(dict.fromkeys([self.name, *(self.synonyms or [])]))
+        """The name first, then the synonyms, then the names in other languages, without repeats."""
+        return list(dict.fromkeys([self.name, *(self.synonyms or []), *(self.names or {}).values()]))
 
 
 class Reference(models.Model):

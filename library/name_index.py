@@ -163,8 +163,10 @@ def _version(using: str) -> tuple:
 
 def build(using: str = "default") -> NameIndex:
     index = NameIndex()
-    for topic_id, name, synonyms in Topic.objects.using(using).values_list("id", "name", "synonyms").order_by("id"):
-        index.add(topic_id, name, [name, *(synonyms or [])])
+    rows = Topic.objects.using(using).values_list("id", "name", "synonyms", "names").order_by("id")
+    for topic_id, name, synonyms, names in rows:
+        # A Spanish question names the topic by its Spanish name ("esclerodermia").
+        index.add(topic_id, name, [name, *(synonyms or []), *(names or {}).values()])
     return index.finish()
 
 

@@ -5,6 +5,7 @@ the importers (what a heading is).
 """
 
 import re
+import unicodedata
 
 from library.models import SectionKind as K
 
@@ -64,13 +65,80 @@ KIND_PHRASES: dict[str, list[str]] = {
     ],
 }
 
-_KIND_RES = {kind: re.compile(r"\b(?:" + "|".join(phrases) + r")\b") for kind, phrases in KIND_PHRASES.items()}
+# The same in Spanish, matched without accents: "qué causa" and "que causa" alike.
+SPANISH_KIND_PHRASES: dict[str, list[str]] = {
+    K.CAUSE: [
+        r"que (?:causa|provoca|produce|origina)n?", r"causa(?:s|d[oa]s?)?", r"por que", r"origen", r"se debe",
+        r"a que se debe", r"factores de riesgo", r"contagios[oa]",
+    ],
+    K.TREATMENT: [
+        r"tratamientos?", r"como se (?:trata|cura|maneja|controla)", r"tratar(?:l[oa]|se)?",
+        r"cur(?:a|ar|arl[oa]|arse|able)", r"terapias?", r"medicamentos?", r"medicinas?", r"cirugias?",
+        r"ensayos clinicos", r"que se puede hacer",
+    ],
+    K.SYMPTOMS: [r"sintomas?", r"signos?", r"manifestaciones", r"que se siente"],
+    K.INHERITANCE: [
+        r"hereditari[oa]s?", r"(?:se )?hered(?:a|an|ar|ado|ada|ados|adas|ara|arlo|arla)", r"herencia",
+        r"(?<!prueba )(?<!pruebas )(?<!estudio )genetic[oa]s?", r"transmit(?:e|en|ir|irlo|irla|ido)",
+        r"mis hij[oa]s", r"portador(?:a|es|as)?", r"asesoramiento genetico",
+    ],
+    K.FREQUENCY: [
+        r"frecuencia", r"que tan (?:comun|frecuente|rar[oa])", r"prevalencia", r"incidencia",
+        r"(?:es|son) (?:muy |tan )?(?:comun|frecuente|rar[oa])s?",
+        r"cuant[oa]s (?:\w+ ){0,2}(?:personas|casos|pacientes|ninos|ninas|familias|gente)",
+    ],
+    K.DIAGNOSIS: [
+        r"diagnostic(?:o|a|an|ar|arl[oa])", r"como se diagnostica", r"pruebas?", r"examen(?:es)?", r"analisis",
+        r"biopsia", r"confirmar",
+    ],
+    K.PROGNOSIS: [
+        r"pronostico", r"esperanza de vida", r"evolucion", r"cuanto tiempo (?:\w+ ){0,3}(?:vivir|vive|viven|dura)",
+        r"empeora(?:r|ra)?", r"mortal", r"terminal", r"a largo plazo", r"sobrevivir|supervivencia",
+    ],
+    OVERVIEW: [
+        r"que (?:es|son)(?! (?:la |las |el |los |sus? )?"
+        r"(?:causa|tratamiento|sintoma|signo|pronostico|prueba|frecuencia))",
+        r"informacion (?:sobre|acerca|de)", r"saber mas", r"explica(?:r|rme)?",
+    ],
+}
+
+
+def _compiled(table: dict[str, list[str]]) -> dict[str, re.Pattern]:
+    return {kind: re.compile(r"\b(?:" + "|".join(phrases) + r")\b") for kind, phrases in table.items()}
+
+
+_KIND_RES = {"en": _compiled(KIND_PHRASES), "es": _compiled(SPANISH_KIND_PHRASES)}
+# Words common in one language and not the other: enough to tell a Spanish question from an English one.
+_SPANISH_WORDS = frozenset(
+    "el la los las del que como por para es son se su sus una uno y con mi mis tiene puede esta cual cuales "
+    "cuantas cuantos hola gracias enfermedad hijo hija padre madre".split()
+)
+_ENGLISH_WORDS = frozenset("the is are what how why does do of and my can it with has have this hello thanks".split())
+
+
+def folded(text: str) -> str:
+    """Lower case without accents ("¿Qué?" → "que?")."""
+    return unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+
+
+def question_language(text: str, hint: str = "") -> str:
+    """"es" or "en": the language the text is written in, by its common words; the hint (the
+    inquiry's language) when they do not tell."""
+    words = re.findall(r"[a-z]+", folded(text))
+    spanish = sum(word in _SPANISH_WORDS for word in words) + 2 * bool(re.search("[¿¡ñÑ]", text or ""))
+    english = sum(word in _ENGLISH_WORDS for word in words)
+    if spanish == english:
+        return "es" if hint == "es" else "en"
+    return "es" if spanish > english else "en"
+
 _SENTENCE_RE = re.compile(r"[^.?!\n]+[.?!]*")
 # Sentences that ask, though some end without a question mark.
 _ASKING_RE = re.compile(
     r"^\s*(?:what|how|why|when|where|which|who|is|are|can|could|does|do|did|will|would|should|has|have|may|might)\b"
     r"|\b(?:would like to know|wondering|want to know|need to know|looking for|please (?:tell|send|help)"
     r"|any information|interested in)\b"
+    r"|^\s*(?:¿|qu[eé]\b|c[oó]mo\b|cu[aá]l|cu[aá]nt|d[oó]nde\b|cu[aá]ndo\b|por qu[eé]\b)"
+    r"|\b(?:quisiera saber|me gustar[ií]a saber|quiero saber|necesito saber|busco informaci[oó]n)\b"
 )
 
 
@@ -81,11 +149,14 @@ def asked_part(text: str) -> str:
     return " ".join(asking) if asking else (text or "")
 
 
-def rule_kinds(text: str) -> list[str]:
-    """The kinds this text names, specific ones in the order they first appear in it, overview last."""
-    lowered = (text or "").lower()
+def rule_kinds(text: str, language: str = "") -> list[str]:
+    """The kinds this text names, specific ones in the order they first appear in it, overview last.
+
+    Read with the phrases of its language (told, else detected)."""
+    language = language or question_language(text)
+    lowered = folded(text) if language == "es" else (text or "").lower()
     found = []
-    for kind, pattern in _KIND_RES.items():
+    for kind, pattern in _KIND_RES[language].items():
         match = pattern.search(lowered)
         if match:
             found.append((kind == OVERVIEW, match.start(), kind))
@@ -107,33 +178,43 @@ RULE_BONUS = 0.2  # a kind the question names in so many words
 SECOND_KIND = 0.1  # the model fills the second place only this sure, and not after "no specific kind"
 
 
-def ranked_kinds_many(texts: list[str], use_model: bool = True) -> list[list[tuple[str, float]]]:
+def ranked_kinds_many(texts: list[str], use_model: bool = True,
+                      languages: list[str] | None = None) -> list[list[tuple[str, float]]]:
     """For each text, every kind with its score, likeliest first: the model's probability (all
-    texts read in one batch), plus a bonus for the kinds the rules find."""
+    texts read in one batch), plus a bonus for the kinds the rules find.
+
+    languages: each text's language when known (else detected). The model learnt English
+    questions only: a Spanish one is read by its rules alone, as are all without the model.
+    """
+    languages = languages or [question_language(text) for text in texts]
     asked = [asked_part(text) for text in texts]
-    named = [[kind for kind in rule_kinds(part) if kind != OVERVIEW] for part in asked]
-    if not use_model:
-        return [[(kind, 1.0) for kind in kinds] + [(OVERVIEW, 0.5)] for kinds in named]
+    named = [[kind for kind in rule_kinds(part, language) if kind != OVERVIEW]
+             for part, language in zip(asked, languages, strict=True)]
+    # "No specific kind" last, too unsure to fill a second place (asked_kinds_many).
+    ranked = [[(kind, 1.0) for kind in kinds] + [(OVERVIEW, 0.0)] for kinds in named]
+    english = [i for i, language in enumerate(languages) if language != "es"] if use_model else []
+    if not english:
+        return ranked
     from library.kind_model import kind_model  # noqa: PLC0415 (numpy: not for the importers)
 
     model = kind_model()
-    ranked = []
-    for row, kinds in zip(model.probabilities(asked), named, strict=True):
-        scores = {kind: float(p) + RULE_BONUS * (kind in kinds) for kind, p in zip(model.classes, row, strict=True)}
-        ranked.append(sorted(scores.items(), key=lambda item: -item[1]))
+    for i, row in zip(english, model.probabilities([asked[i] for i in english]), strict=True):
+        scores = {kind: float(p) + RULE_BONUS * (kind in named[i]) for kind, p in zip(model.classes, row, strict=True)}
+        ranked[i] = sorted(scores.items(), key=lambda item: -item[1])
     return ranked
 
 
-def ranked_kinds(text: str, use_model: bool = True) -> list[tuple[str, float]]:
-    return ranked_kinds_many([text], use_model)[0]
+def ranked_kinds(text: str, use_model: bool = True, language: str = "") -> list[tuple[str, float]]:
+    return ranked_kinds_many([text], use_model, [language or question_language(text)])[0]
 
 
-def asked_kinds_many(texts: list[str], use_model: bool = True) -> list[list[str]]:
+def asked_kinds_many(texts: list[str], use_model: bool = True, languages: list[str] | None = None) -> list[list[str]]:
     """For each question, the kinds it asks for, ranked: every kind it names, the model filling up
     to two. Never empty: "overview" stands for no specific kind."""
+    languages = languages or [question_language(text) for text in texts]
     found = []
-    for text, ranked in zip(texts, ranked_kinds_many(texts, use_model), strict=True):
-        named = set(rule_kinds(asked_part(text)))
+    for text, language, ranked in zip(texts, languages, ranked_kinds_many(texts, use_model, languages), strict=True):
+        named = set(rule_kinds(asked_part(text), language))
         fill = ranked[0][0] != OVERVIEW
         kinds = [kind for i, (kind, score) in enumerate(ranked)
                  if kind in named or i == 0 or (fill and i == 1 and score >= SECOND_KIND)]
@@ -141,5 +222,5 @@ def asked_kinds_many(texts: list[str], use_model: bool = True) -> list[list[str]
     return found
 
 
-def asked_kinds(text: str, use_model: bool = True) -> list[str]:
-    return asked_kinds_many([text], use_model)[0]
+def asked_kinds(text: str, use_model: bool = True, language: str = "") -> list[str]:
+    return asked_kinds_many([text], use_model, [language or question_language(text)])[0]

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from library.corrections import corrected_kinds_many
-from library.kinds import asked_kinds_many
+from library.kinds import asked_kinds_many, question_language
 from library.models import Section, Topic
 from library.name_index import STOPWORDS, NameIndex, has_digit, name_index, normalize, type_number
 from library.search import search_sections
@@ -203,18 +203,22 @@ def named_topics(index: NameIndex, question: str, limit: int) -> tuple[list[tupl
     return (topic_scores + sorted(wanted.items()))[:limit], spans, published
 
 
-def suggest(question: str, limit: int = 10) -> Suggestion:
-    """Topics named (typos tolerated), kinds asked for, and the published sections to use, ranked."""
-    return suggest_many([question], limit)[0]
+def suggest(question: str, limit: int = 10, language: str = "") -> Suggestion:
+    """Topics named (typos tolerated), kinds asked for, and the published sections to use, ranked.
+
+    language: the inquiry's, when the question's own words do not tell which it is written in."""
+    return suggest_many([question], limit, language)[0]
 
 
-def suggest_many(questions: list[str], limit: int = 10) -> list[Suggestion]:
+def suggest_many(questions: list[str], limit: int = 10, language: str = "") -> list[Suggestion]:
     """suggest() for each question; the kind model reads them all in one batch (suggest --file)."""
     index = name_index()
     questions = [(question or "").strip() for question in questions]
     named = [named_topics(index, question, limit) for question in questions]
+    languages = [question_language(question, language) for question in questions]
     # The topic's own name ("hereditary ...") asks for no kind.
-    kinds_of = asked_kinds_many([_without_spans(q, spans) for q, (_, spans, _) in zip(questions, named, strict=True)])
+    kinds_of = asked_kinds_many([_without_spans(q, spans) for q, (_, spans, _) in zip(questions, named, strict=True)],
+                                languages=languages)
     kinds_of = corrected_kinds_many(questions, kinds_of)
     return [_suggestion(question, topic_scores, published, kinds, limit)
             for question, (topic_scores, _, published), kinds in zip(questions, named, kinds_of, strict=True)]

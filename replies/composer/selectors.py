@@ -195,7 +195,7 @@ def _published(ids: list[int]) -> list[Section]:
 def _suggested(reply: Reply, side: LibrarySide, topic_ids: list[int]) -> None:
     """The suggestions for the question, the sections chosen for similar questions moved up."""
     question = reply.inquiry.question
-    suggestion = suggest(question)
+    suggestion = suggest(question, language=reply.inquiry.language)
     side.kinds = suggestion.kinds
     _match(reply, side, suggestion, topic_ids)
     similar = similar_letters(question, topic_ids or [t.pk for t, _ in suggestion.topics],

@@ -89,7 +89,7 @@ def sections_for(inquiry: Inquiry, choice: str | Iterable[str], suggestion: Sugg
         return []
     language = inquiry.language or "en"
     if choice == "auto":
-        suggestion = suggestion or suggest(inquiry.question)
+        suggestion = suggestion or suggest(inquiry.question, language=inquiry.language)
         topics = sure_topics(inquiry, suggestion)
         # What the question asks for, plus the overview; the topic's other sections stay on
         # the library side of the composer, one click away.
@@ -127,7 +127,7 @@ def reply_start(
     When the question names no topic of the library, the inquiry is flagged "research needed".
     """
     language = inquiry.language or "en"
-    suggestion = suggest(inquiry.question)
+    suggestion = suggest(inquiry.question, language=inquiry.language)
     title = title.strip() or draft_title(inquiry, suggestion, language)
     reply = Reply.objects.create(inquiry=inquiry, author=by, title=title, language=language)
     standard = default_standard_texts(language)
@@ -281,7 +281,7 @@ def reply_use_topic(*, reply: Reply, version: int, by: AbstractBaseUser, topic: 
     """"Did you mean ...?" answered yes: the topic becomes the inquiry's, and its sections for the
     kinds asked (and the overview) go into the letter, those already in it left alone."""
     inquiry = reply.inquiry
-    suggestion = suggest(inquiry.question)
+    suggestion = suggest(inquiry.question, language=inquiry.language)
     with _editing(reply, version) as current:
         inquiry_set_topics(inquiry=inquiry, topics=[*inquiry.topics.all(), topic], by=by)
         blocks = list(current.blocks.order_by("position", "id"))

@@ -241,7 +241,8 @@ def kind(request: HttpRequest, pk: int) -> HttpResponse:
     kind, asked = form.cleaned_data["kind"], form.cleaned_data["asked"]
     question = reply.inquiry.question
     try:
-        kind_correct(question=question, kind=kind, asked=asked, suggested=suggest(question).kinds, by=request.user)
+        suggested = suggest(question, language=reply.inquiry.language).kinds
+        kind_correct(question=question, kind=kind, asked=asked, suggested=suggested, by=request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:

@@ -29,7 +29,8 @@ SQLITE_TABLE = """
     )"""
 
 # The expression must match search.py's query exactly, or PostgreSQL won't use the index.
-PG_TOPIC_NAMES = "lower(name || ' ' || synonyms::text)"
+# With the names in other languages (Topic.names): a Spanish query finds its topic.
+PG_TOPIC_NAMES = "lower(name || ' ' || synonyms::text || ' ' || names::text)"
 # A stored tsvector, kept by a trigger: ranking reads it instead of parsing every matching body.
 # (A trigger, not a generated column, so that later ALTERs of heading or body still work.)
 PG_SECTION_VECTOR = "search_vector"
@@ -38,8 +39,12 @@ _PG_VECTOR_OF_NEW = (
     " || setweight(to_tsvector('english'::regconfig, coalesce(NEW.body, '')), 'B')"
 )
 
+PG_TOPIC_INDEX = [
+    "DROP INDEX IF EXISTS library_topic_names_trgm",  # over name and synonyms only, before Topic.names
+    f"CREATE INDEX IF NOT EXISTS library_topic_all_names_trgm ON library_topic USING gin (({PG_TOPIC_NAMES})"
+    " gin_trgm_ops)",
+]
 POSTGRES = [
-    f"CREATE INDEX IF NOT EXISTS library_topic_names_trgm ON library_topic USING gin (({PG_TOPIC_NAMES}) gin_trgm_ops)",
     "DROP INDEX IF EXISTS library_section_fts",  # the expression index of the first version
     "ALTER TABLE library_section ADD COLUMN IF NOT EXISTS search_vector tsvector",
     f"""CREATE OR REPLACE FUNCTION library_section_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -56,7 +61,9 @@ def install(connection) -> None:
     """Create what is missing; rebuild the SQLite index when a trigger had been lost."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            for statement in POSTGRES:
+            # Migration 0002 runs before Topic.names exists: the check after migrate adds that index.
+            columns = {c.name for c in connection.introspection.get_table_description(cursor, "library_topic")}
+            for statement in POSTGRES + (PG_TOPIC_INDEX if "names" in columns else []):
                 cursor.execute(statement)
             return
         if connection.vendor != "sqlite":
@@ -74,7 +81,7 @@ def install(connection) -> None:
 def uninstall(connection) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("DROP INDEX IF EXISTS library_topic_names_trgm")
+            cursor.execute("DROP INDEX IF EXISTS library_topic_all_names_trgm")
             cursor.execute("DROP TRIGGER IF EXISTS library_section_search_vector ON library_section")
             cursor.execute("DROP FUNCTION IF EXISTS library_section_search_vector()")
             cursor.execute("ALTER TABLE library_section DROP COLUMN IF EXISTS search_vector")

@@ -73,6 +73,13 @@ def test_it_sees_edited_and_deleted_sections_at_once(library):
     assert search_sections("fibroblasts") == []
 
 
+def test_it_finds_a_topic_by_its_name_in_another_language(library):
+    assert "Scleromyxedema" not in names(search_topics("liquen mixedematoso"))
+    library.names = {"es": "Liquen mixedematoso"}
+    library.save()
+    assert names(search_topics("liquen mixedematoso"))[0] == "Scleromyxedema"
+
+
 def test_it_sees_a_topic_added_after_the_first_search(library):
     assert "Pompe disease" not in names(search_topics("pompe"))
     make_topic("Pompe disease")
@@ -88,4 +95,4 @@ def test_it_uses_pg_trgm_and_full_text_indexes_on_postgresql(library):
         assert cursor.fetchone()
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename IN ('library_topic', 'library_section')")
         indexes = {row[0] for row in cursor.fetchall()}
-    assert {"library_topic_names_trgm", "library_section_search_vector"} <= indexes
+    assert {"library_topic_all_names_trgm", "library_section_search_vector"} <= indexes

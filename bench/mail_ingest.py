@@ -10,7 +10,10 @@ questions with a PDF attached (5 %). As in production, acknowledgements are queu
 database task backend for the worker (`db_worker`), which this bench does not run.
 
 Aim: the import costs less per message than the suggestion step it runs for each question,
-so taking mail in is never the slow part. The script prints both.
+so taking mail in is never the slow part. The script prints both. The suggestion step is timed
+where the import runs it (a timer around inquiries.services.suggest, the call inquiry_create
+makes), so what is left is exactly the import's own work; it is also timed alone, on the same
+texts, for comparison (alone it runs faster: warm caches, no import work in between).
 """
 
 import argparse
@@ -117,9 +120,25 @@ def main() -> None:
         path = Path(folder) / "inbox.mbox"
         questions = write_mbox(path, args.messages, topics)
 
+        import inquiries.services
+
+        in_place = []
+        untimed = inquiries.services.suggest
+
+        def timed_suggest(*args, **kwargs):
+            begin = time.perf_counter()
+            try:
+                return untimed(*args, **kwargs)
+            finally:
+                in_place.append(time.perf_counter() - begin)
+
+        inquiries.services.suggest = timed_suggest
         out = io.StringIO()
         start = time.perf_counter()
-        call_command("import_mail", str(path), stdout=out)
+        try:
+            call_command("import_mail", str(path), stdout=out)
+        finally:
+            inquiries.services.suggest = untimed
         seconds = time.perf_counter() - start
         lines = out.getvalue().splitlines()
         assert len(lines) == args.messages, (len(lines), args.messages)
@@ -139,11 +158,13 @@ def main() -> None:
     print(f"import_mail: {args.messages} messages from one mbox in {seconds:.2f} s: "
           f"{args.messages / seconds:.0f} messages/s ({per_message_ms:.1f} ms per message)")
     print(f"  outcomes: {outcomes}; inquiries opened: {Inquiry.objects.count()} (questions in the mbox: {questions})")
-    print(f"  suggestion step alone: {suggest_ms:.1f} ms per question (mean of {len(timings)})")
+    step_ms = statistics.mean(in_place) * 1000
+    print(f"  suggestion step in the import: {step_ms:.1f} ms per question (mean of {len(in_place)}); "
+          f"alone: {suggest_ms:.1f} ms (mean of {len(timings)})")
     # What taking mail in adds on top of the suggestions it runs for each new question.
-    own_ms = (seconds - suggest_ms / 1000 * outcomes["new"]) / args.messages * 1000
-    verdict = "OK" if own_ms < suggest_ms else "slower than the suggestion step"
-    print(f"  import without the suggestion step: {own_ms:.1f} ms per message (aim: < {suggest_ms:.1f} ms): {verdict}")
+    own_ms = (seconds - sum(in_place)) / args.messages * 1000
+    verdict = "OK" if own_ms < step_ms else "slower than the suggestion step"
+    print(f"  import without the suggestion step: {own_ms:.1f} ms per message (aim: < {step_ms:.1f} ms): {verdict}")
     print(f"  (load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
 
 

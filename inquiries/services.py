@@ -79,9 +79,11 @@ def reference_allocate(*, year: int, count: int = 1) -> int:
     The counter row is locked (select_for_update) so two processes never get the same
     number; on SQLite the IMMEDIATE transaction serialises writers the same way.
     """
-    with transaction.atomic():
-        ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year)], ignore_conflicts=True)
-        counter = ReferenceCounter.objects.select_for_update().get(year=year)
+    with transaction.atomic(savepoint=False):  # nothing here to roll back on its own
+        counter = ReferenceCounter.objects.select_for_update().filter(year=year).first()
+        if counter is None:  # the year's first number
+            ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year)], ignore_conflicts=True)
+            counter = ReferenceCounter.objects.select_for_update().get(year=year)
         first = counter.last + 1
         counter.last += count
         counter.save(update_fields=["last"])
@@ -210,8 +212,7 @@ def inquiry_create(
             received_at=received_at,
             due_date=due_date_for(received_at),
         )
-        if topics:
-            inquiry.topics.set(topics)
+        inquiry.topics.add(*topics)  # a new inquiry has none: nothing to compare with, unlike set()
         record_event(
             inquiry=inquiry,
             action="inquiry.created",

@@ -20,7 +20,6 @@ from inquiries.mail.parse import IncomingMail, parse_mail
 from inquiries.models import IncomingMessage, Inquiry
 
 from .models import Delivery
-from .outbox.sending import delivery_bounce
 
 logger = logging.getLogger(__name__)
 Outcome = IncomingMessage.Outcome
@@ -72,6 +71,10 @@ def _take_bounce(mail: IncomingMail) -> Taken:
         return _ignored(mail, "a delivery report that is not a failure", inquiry)
     if delivery.status != Delivery.Status.SENT:
         return _ignored(mail, f"a bounce of a delivery that is {delivery.get_status_display().lower()}", inquiry)
+    # Imported here: sending brings WeasyPrint (over a second to load), which taking in a
+    # question never needs. No cycle: nothing under outbox imports the inbox.
+    from .outbox.sending import delivery_bounce
+
     delivery_bounce(delivery=delivery, reason=bounce.reason)
     # The diagnostic names the address: it stays on the delivery and the timeline, where purging finds it.
     mail_record(mail=mail, outcome=Outcome.BOUNCE, reason=f"delivery {delivery.pk}", inquiry=inquiry)
@@ -82,7 +85,8 @@ def _letter_inquiries(mail: IncomingMail):
     """Inquiries whose letters this message answers (In-Reply-To / References name them)."""
     if not mail.references:
         return Inquiry.objects.none()
-    return Inquiry.objects.filter(replies__deliveries__message_id__in=mail.references).distinct()
+    found = Inquiry.objects.filter(replies__deliveries__message_id__in=mail.references)
+    return found.select_related("requester").distinct()
 
 
 def _take(mail: IncomingMail) -> Taken:

@@ -40,13 +40,13 @@ def mail_thread(mail: IncomingMail, *, also: Iterable[Inquiry] = ()) -> Inquiry 
     """The inquiry a message belongs to: our reference in its subject, or a message of the thread
     we took in before; `also` are the caller's further candidates (by our own Message-IDs)."""
     if mail.reference:
-        inquiry = Inquiry.objects.filter(reference=mail.reference).first()
+        inquiry = Inquiry.objects.filter(reference=mail.reference).select_related("requester").first()
         if inquiry is not None:
             return inquiry
     if mail.references:
         earlier = (
             IncomingMessage.objects.filter(message_id__in=mail.references, inquiry__isnull=False)
-            .select_related("inquiry")
+            .select_related("inquiry__requester")
             .first()
         )
         if earlier is not None:

@@ -3,8 +3,11 @@ requester role, language and specialist, over the inquiries received in a period
 
 Everything is computed by the database: per dimension one grouped aggregate and one window
 query for the percentiles, so a report costs the same number of queries at 1,000 and at
-100,000 inquiries. Percentiles are nearest-rank: the value at rank ⌈p·n⌉ of the n answered
-inquiries sorted by turnaround (the median of 1, 3, 8, 10 days is 3 days).
+100,000 inquiries. Local months and days are plain SQL comparisons (see `_month` and `LocalDate`):
+Django's time-zone conversions call Python once per row on SQLite.
+
+Percentiles are nearest-rank: the value at rank ⌈p·n⌉ of the n answered inquiries sorted by
+turnaround (the median of 1, 3, 8, 10 days is 3 days).
 """
 
 import csv
@@ -13,8 +16,9 @@ import io
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, FloatField, Q, QuerySet, Value, Window
-from django.db.models.functions import Ceil, RowNumber, TruncDate, TruncMonth
+from django.db.models import Case, CharField, Count, F, FloatField, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Ceil, RowNumber, TruncDate
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -24,9 +28,9 @@ from .models import Inquiry, Requester
 from .selectors import SecondsBetween
 
 DAY_SECONDS = 86400
-# dimension → (label, the expression grouped by)
+# dimension → (label, the expression grouped by; the month's depends on the period: `_month`)
 DIMENSIONS = {
-    "month": ("Month", TruncMonth("received_at")),
+    "month": ("Month", None),
     "topic": ("Topic", F("topics__name")),
     "channel": ("Channel", F("channel")),
     "role": ("Requester role", F("requester__role")),
@@ -56,23 +60,81 @@ class Row:
 
 def received_between(date_from: dt.date, date_to: dt.date) -> QuerySet[Inquiry]:
     """The inquiries received from `date_from` to `date_to`, both included, in local days."""
+    start, end = _period(date_from, date_to)
+    return Inquiry.objects.filter(received_at__gte=start, received_at__lt=end)
+
+
+def _period(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The instants the period starts and ends (exclusive), in local days."""
     zone = timezone.get_current_timezone()
     start = dt.datetime.combine(date_from, dt.time.min, tzinfo=zone)
-    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-    return Inquiry.objects.filter(received_at__gte=start, received_at__lt=end)
+    return start, dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+
+
+def _month(date_from: dt.date, date_to: dt.date) -> Case:
+    """The local month ("2026-03") an inquiry of the period was received in: the period's month
+    starts compared with received_at, so the database needs no time-zone conversion."""
+    zone = timezone.get_current_timezone()
+    months = [(year, month) for year in range(date_from.year, date_to.year + 1) for month in range(1, 13)]
+    months = [m for m in months if (date_from.year, date_from.month) <= m <= (date_to.year, date_to.month)]
+    branches = [
+        When(received_at__lt=dt.datetime(*after, 1, tzinfo=zone), then=Value(f"{year}-{month:02d}"))
+        for (year, month), after in zip(months, months[1:], strict=False)
+    ]
+    last = Value("{}-{:02d}".format(*months[-1]))
+    return Case(*branches, default=last, output_field=CharField()) if branches else last
+
+
+def _utc_offsets(start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, int]]:
+    """(since, UTC offset in seconds) of the current time zone from `start` to `end`: the first
+    offset, then each change, found day by day and to the second by bisection."""
+    zone = timezone.get_current_timezone()
+
+    def offset(seconds: int) -> int:
+        return int(dt.datetime.fromtimestamp(seconds, zone).utcoffset().total_seconds())
+
+    first, last, day = int(start.timestamp()), int(end.timestamp()), 86400
+    changes = [(first, offset(first))]
+    for moment in range(first, last, day):
+        while offset(moment + day) != changes[-1][1]:
+            low, high = max(moment, changes[-1][0]), moment + day  # the change is in (low, high]
+            while high - low > 1:
+                middle = (low + high) // 2
+                low, high = (middle, high) if offset(middle) == changes[-1][1] else (low, middle)
+            changes.append((high, offset(high)))
+    return [(dt.datetime.fromtimestamp(seconds, dt.UTC), value) for seconds, value in changes]
+
+
+class LocalDate(TruncDate):
+    """TruncDate for instants from `start` to `end`. On SQLite the zone's UTC offsets over that
+    time are written into the query instead of a Python call per row; elsewhere TruncDate."""
+
+    def __init__(self, expression, start: dt.datetime, end: dt.datetime):
+        super().__init__(expression)
+        self.offsets = _utc_offsets(start, end)
+
+    def as_sqlite(self, compiler, connection):
+        column, params = compiler.compile(self.lhs)
+        branches, branch_params = [], []
+        for (since, _), (_, before) in zip(self.offsets[1:], self.offsets, strict=False):
+            branches.append(f"WHEN {column} < %s THEN %s")
+            branch_params += [*params, connection.ops.adapt_datetimefield_value(since), f"{before} seconds"]
+        default = f"{self.offsets[-1][1]} seconds"
+        if not branches:
+            return f"date({column}, %s)", (*params, default)
+        return (f"date({column}, CASE {' '.join(branches)} ELSE %s END)",
+                (*params, *branch_params, default))
 
 
 def _label(dimension: str, value) -> str:
     if value is None:
         return {"topic": "(no topic)", "specialist": "(unassigned)"}.get(dimension, "—")
-    if dimension == "month":
-        return value.strftime("%Y-%m")
     names = {"channel": dict(Inquiry.Channel.choices), "role": dict(Requester.Role.choices),
              "language": dict(settings.LANGUAGES)}.get(dimension, {})
     return str(names.get(value, value))
 
 
-def _counts(inquiries: QuerySet, key) -> dict:
+def _counts(inquiries: QuerySet, key, sent_day: LocalDate) -> dict:
     # No DISTINCT needed: the topics join gives an inquiry one row per topic, so once per group.
     answered = Q(sent_at__isnull=False)
     return {
@@ -82,7 +144,7 @@ def _counts(inquiries: QuerySet, key) -> dict:
         .annotate(
             received=Count("id"),
             answered=Count("id", filter=answered),
-            on_time=Count("id", filter=answered & Q(sent_day__lte=F("due_date"))),
+            on_time=Count("id", filter=answered & LessThanOrEqual(sent_day, F("due_date"))),
         )
         .order_by()
     }
@@ -119,11 +181,14 @@ def _days(seconds: float | None) -> float | None:
 
 def report_rows(date_from: dt.date, date_to: dt.date, dimensions=tuple(DIMENSIONS)) -> list[Row]:
     """Every figure of the report, dimension by dimension, groups in order."""
-    inquiries = received_between(date_from, date_to).annotate(sent_day=TruncDate("sent_at"))
+    inquiries = received_between(date_from, date_to)
+    # Answers come after the question and before now (or a day after, against clock skew).
+    start, end = _period(date_from, date_to)
+    sent_day = LocalDate("sent_at", start, max(end, timezone.now()) + dt.timedelta(days=1))
     rows = []
     for dimension in dimensions:
-        key = DIMENSIONS[dimension][1]
-        counts = _counts(inquiries, key)
+        key = _month(date_from, date_to) if dimension == "month" else DIMENSIONS[dimension][1]
+        counts = _counts(inquiries, key, sent_day)
         percentiles = _percentiles(inquiries, key)
         groups = sorted(counts, key=lambda value: (value is None, value))
         for value in groups:

@@ -13,11 +13,12 @@ turnaround (the median of 1, 3, 8, 10 days is 3 days).
 import csv
 import datetime as dt
 import io
+import math
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.db.models import Case, CharField, Count, F, FloatField, Q, QuerySet, Value, When, Window
-from django.db.models.functions import Ceil, RowNumber, TruncDate
+from django.db.models.functions import RowNumber, TruncDate
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from openpyxl import Workbook
@@ -152,7 +153,8 @@ def _counts(inquiries: QuerySet, key, sent_day: LocalDate) -> dict:
 
 def _percentiles(inquiries: QuerySet, key) -> dict:
     """key → {"median": seconds, "p90": seconds}: the rows at ranks ⌈p·n⌉ of each group, picked
-    by window functions in the database."""
+    by window functions in the database. The rank is compared (⌈x⌉ = r when r - 1 < x ≤ r), not
+    rounded: SQLite's CEILING is a Python function called for every row."""
     ranked = (
         inquiries.filter(sent_at__isnull=False)
         .annotate(key=key, seconds=SecondsBetween(F("sent_at"), F("received_at")))
@@ -160,17 +162,16 @@ def _percentiles(inquiries: QuerySet, key) -> dict:
             rank=Window(RowNumber(), partition_by=[F("key")], order_by=[F("seconds").asc(), F("id").asc()]),
             size=Window(Count("id"), partition_by=[F("key")]),
         )
-        .annotate(
-            **{f"at_{name}": Ceil(F("size") * Value(p, output_field=FloatField())) for name, p in PERCENTILES.items()}
-        )
+        .annotate(**{f"at_{name}": F("size") * Value(p, output_field=FloatField()) for name, p in PERCENTILES.items()})
+        .order_by()
     )
     wanted = Q()
     for name in PERCENTILES:
-        wanted |= Q(rank=F(f"at_{name}"))
+        wanted |= Q(**{f"at_{name}__lte": F("rank"), f"at_{name}__gt": F("rank") - 1})
     found: dict = {}
-    for row in ranked.filter(wanted).values("key", "seconds", "rank", *(f"at_{name}" for name in PERCENTILES)):
-        for name in PERCENTILES:
-            if row["rank"] == row[f"at_{name}"]:
+    for row in ranked.filter(wanted).values("key", "seconds", "rank", "size"):
+        for name, p in PERCENTILES.items():
+            if math.ceil(row["size"] * p) == row["rank"]:
                 found.setdefault(row["key"], {})[name] = row["seconds"]
     return found
 

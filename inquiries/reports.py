@@ -3,8 +3,8 @@ requester role, language and specialist, over the inquiries received in a period
 
 Everything is computed by the database: per dimension one grouped aggregate and one window
 query for the percentiles, so a report costs the same number of queries at 1,000 and at
-100,000 inquiries. Local months and days are plain SQL comparisons (see `_month` and `LocalDate`):
-Django's time-zone conversions call Python once per row on SQLite.
+100,000 inquiries. Local days and months come from `LocalDate`: Django's own
+time-zone conversions call Python once per row on SQLite.
 
 Percentiles are nearest-rank: the value at rank ⌈p·n⌉ of the n answered inquiries sorted by
 turnaround (the median of 1, 3, 8, 10 days is 3 days).
@@ -17,7 +17,7 @@ import math
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, F, FloatField, Q, QuerySet, Value, When, Window
+from django.db.models import CharField, Count, F, FloatField, Func, Q, QuerySet, Value, Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
@@ -29,7 +29,7 @@ from .models import Inquiry, Requester
 from .selectors import SecondsBetween
 
 DAY_SECONDS = 86400
-# dimension → (label, the expression grouped by; the month's depends on the period: `_month`)
+# dimension → (label, the expression grouped by; the month's depends on the period)
 DIMENSIONS = {
     "month": ("Month", None),
     "topic": ("Topic", F("topics__name")),
@@ -72,20 +72,6 @@ def _period(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datet
     return start, dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
 
 
-def _month(date_from: dt.date, date_to: dt.date) -> Case:
-    """The local month ("2026-03") an inquiry of the period was received in: the period's month
-    starts compared with received_at, so the database needs no time-zone conversion."""
-    zone = timezone.get_current_timezone()
-    months = [(year, month) for year in range(date_from.year, date_to.year + 1) for month in range(1, 13)]
-    months = [m for m in months if (date_from.year, date_from.month) <= m <= (date_to.year, date_to.month)]
-    branches = [
-        When(received_at__lt=dt.datetime(*after, 1, tzinfo=zone), then=Value(f"{year}-{month:02d}"))
-        for (year, month), after in zip(months, months[1:], strict=False)
-    ]
-    last = Value("{}-{:02d}".format(*months[-1]))
-    return Case(*branches, default=last, output_field=CharField()) if branches else last
-
-
 def _utc_offsets(start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, int]]:
     """(since, UTC offset in seconds) of the current time zone from `start` to `end`: the first
     offset, then each change, found day by day and to the second by bisection."""
@@ -125,6 +111,22 @@ class LocalDate(TruncDate):
             return f"date({column}, %s)", (*params, default)
         return (f"date({column}, CASE {' '.join(branches)} ELSE %s END)",
                 (*params, *branch_params, default))
+
+
+class LocalMonth(Func):
+    """The month ("2026-03") of a LocalDate."""
+
+    output_field = CharField()
+    arity = 1
+
+    def as_sql(self, compiler, connection, **extra):
+        raise NotImplementedError("LocalMonth supports SQLite and PostgreSQL")
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="substr(%(expressions)s, 1, 7)", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="to_char(%(expressions)s, 'YYYY-MM')", **extra)
 
 
 def _label(dimension: str, value) -> str:
@@ -188,7 +190,7 @@ def report_rows(date_from: dt.date, date_to: dt.date, dimensions=tuple(DIMENSION
     sent_day = LocalDate("sent_at", start, max(end, timezone.now()) + dt.timedelta(days=1))
     rows = []
     for dimension in dimensions:
-        key = _month(date_from, date_to) if dimension == "month" else DIMENSIONS[dimension][1]
+        key = LocalMonth(LocalDate("received_at", start, end)) if dimension == "month" else DIMENSIONS[dimension][1]
         counts = _counts(inquiries, key, sent_day)
         percentiles = _percentiles(inquiries, key)
         groups = sorted(counts, key=lambda value: (value is None, value))

@@ -194,6 +194,9 @@ def test_it_counts_an_answer_on_time_until_local_midnight_across_a_clock_change(
         (dt.datetime(2026, 11, 2, 0, 30, tzinfo=NY), dt.date(2026, 11, 1)),  # late
     ]:
         make_inquiry(requester, received_at=received, sent_at=answered, status="sent", due_date=due, assignee=alice)
+    # Received in the last and the first local hour of a month (in UTC both on 1 November).
+    make_inquiry(requester, received_at=dt.datetime(2026, 10, 31, 23, 30, tzinfo=NY), due_date=dt.date(2026, 11, 13))
+    make_inquiry(requester, received_at=dt.datetime(2026, 11, 1, 0, 30, tzinfo=NY), due_date=dt.date(2026, 11, 13))
     rows = report_rows(dt.date(2026, 10, 1), dt.date(2026, 11, 30))
     # 5.6, 5.6, 6.6 and 6.6 days; on time: the two answered on their due date
-    assert table(rows, "month") == {"2026-10": (4, 4, 5.6, 6.6, 0.5)}
+    assert table(rows, "month") == {"2026-10": (5, 4, 5.6, 6.6, 0.5), "2026-11": (1, 0, None, None, None)}

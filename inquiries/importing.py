@@ -24,7 +24,9 @@ from .models import Inquiry, InquiryEvent, Requester, tidy_postal_address
 from .services import add_business_days, format_reference, reference_allocate
 
 REQUIRED = ("name", "email", "question", "received_at", "channel")
-OPTIONAL = ("topic", "status", "sent_at", "phone", "country", "postal_address", "language", "condition")
+OPTIONAL = (
+    "topic", "status", "sent_at", "waiting_since", "phone", "country", "postal_address", "language", "condition",
+)
 # An imported inquiry has nobody working on it, so only statuses without an assignee.
 S = Inquiry.Status
 IMPORT_STATUSES = (S.NEW, S.WAITING, S.SENT, S.CLOSED, S.CLOSED_WITHOUT_REPLY)
@@ -42,6 +44,7 @@ class Row:
     channel: str
     status: str = S.NEW
     sent_at: dt.datetime | None = None
+    waiting_since: dt.datetime | None = None
     topic_ids: list[int] = field(default_factory=list)
     phone: str = ""
     country: str = ""
@@ -158,6 +161,7 @@ def parse_row(line: int, record: dict, topics_by_name: dict[str, int]) -> Row:
         channel=_choice(record, "channel", Inquiry.Channel.values),
         status=_choice(record, "status", IMPORT_STATUSES, default=S.NEW),
         sent_at=_datetime(record, "sent_at", required=False),
+        waiting_since=_datetime(record, "waiting_since", required=False),
         topic_ids=_topics(record, topics_by_name),
         phone=_text(record, "phone", 40),
         country=_text(record, "country", 100),
@@ -167,6 +171,10 @@ def parse_row(line: int, record: dict, topics_by_name: dict[str, int]) -> Row:
     )
     if row.sent_at and row.sent_at < row.received_at:
         raise RowError("sent_at: before received_at")
+    if row.waiting_since and row.status != S.WAITING:
+        raise RowError(f"waiting_since: only for status {S.WAITING.value!r}")
+    if row.waiting_since and row.waiting_since < row.received_at:
+        raise RowError("waiting_since: before received_at")
     return row
 
 
@@ -231,7 +239,7 @@ def _references(rows: list[Row]) -> list[str]:
     return references
 
 
-def _inquiry(row: Row, requester: Requester, reference: str, days: int) -> Inquiry:
+def _inquiry(row: Row, requester: Requester, reference: str, days: int, now: dt.datetime) -> Inquiry:
     closed = row.status in (S.CLOSED, S.CLOSED_WITHOUT_REPLY)
     return Inquiry(
         reference=reference,
@@ -245,17 +253,23 @@ def _inquiry(row: Row, requester: Requester, reference: str, days: int) -> Inqui
         due_date=_due(timezone.localdate(row.received_at), days),
         sent_at=row.sent_at,
         closed_at=(row.sent_at or row.received_at) if closed else None,
+        # Without the old system's date the wait starts now: the requester is reminded and the
+        # inquiry closed by desk_tick counting from the import, not from an unknown past.
+        waiting_since=(row.waiting_since or now) if row.status == S.WAITING else None,
     )
 
 
 def import_rows(rows: list[Row]) -> list[int]:
     """Write the checked rows in one transaction; returns the new inquiries' ids in file order."""
     days = settings.INQUIRY_DUE_BUSINESS_DAYS
+    now = timezone.now()
     Link = Inquiry.topics.through
     with transaction.atomic():
         requesters = _requesters(rows)
         references = _references(rows)
-        inquiries = [_inquiry(r, req, ref, days) for r, req, ref in zip(rows, requesters, references, strict=True)]
+        inquiries = [
+            _inquiry(r, req, ref, days, now) for r, req, ref in zip(rows, requesters, references, strict=True)
+        ]
         Inquiry.objects.bulk_create(inquiries, batch_size=BATCH)
         links = [Link(inquiry_id=i.pk, topic_id=t) for i, r in zip(inquiries, rows, strict=True) for t in r.topic_ids]
         Link.objects.bulk_create(links, batch_size=BATCH)
@@ -264,7 +278,7 @@ def import_rows(rows: list[Row]) -> list[int]:
                 inquiry_id=i.pk,
                 action="inquiry.created",
                 to_status=i.status,
-                created_at=timezone.now(),
+                created_at=now,
                 data={"channel": i.channel, "imported": True, "line": r.line},
             )
             for i, r in zip(inquiries, rows, strict=True)

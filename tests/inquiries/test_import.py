@@ -166,3 +166,48 @@ def test_it_refuses_a_postal_address_of_too_many_lines(tmp_path, db):
     with pytest.raises(CommandError):
         run(tmp_path, content)
     assert not Requester.objects.exists() and not Inquiry.objects.exists()
+
+
+WAITING_CSV = """name,email,question,received_at,channel,status,waiting_since
+Ann Lee,ann@example.org,Is Fabry disease inherited?,2025-03-04T10:00:00+00:00,email,waiting,2025-03-10T09:00:00+00:00
+Bo Kim,bo@example.org,What is Pompe disease?,2025-03-05T10:00:00+00:00,web,waiting,
+Cy Day,cy@example.org,What is scleromyxedema?,2025-03-05T10:00:00+00:00,web,new,
+"""
+
+
+def test_it_starts_the_wait_of_an_imported_waiting_inquiry(tmp_path, settings, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    import time_machine
+
+    from inquiries.deadlines import desk_tick
+
+    settings.INQUIRY_WAITING_REMINDER_DAYS = 3
+    settings.INQUIRY_WAITING_CLOSE_DAYS = 10
+    imported_at = dt.datetime(2025, 6, 2, 12, 0, tzinfo=dt.UTC)
+    with time_machine.travel(imported_at, tick=False):
+        out, _ = run(tmp_path, WAITING_CSV)
+    dated, undated, new = (Inquiry.objects.get(pk=int(pk)) for pk in out.split())
+    assert dated.waiting_since == dt.datetime(2025, 3, 10, 9, 0, tzinfo=dt.UTC)
+    assert undated.waiting_since == imported_at
+    assert new.waiting_since is None
+    # The old system's date is long past: closed at the first tick. The import's own date: reminded after 3 days.
+    with time_machine.travel(imported_at + dt.timedelta(days=3), tick=False), \
+            django_capture_on_commit_callbacks(execute=True):
+        result = desk_tick()
+    assert (result.closed, result.reminded) == (1, 1)
+    assert Inquiry.objects.get(pk=dated.pk).status == Inquiry.Status.CLOSED_WITHOUT_REPLY
+    assert Inquiry.objects.get(pk=undated.pk).requester_reminded_at is not None
+
+
+def test_it_refuses_a_waiting_start_that_does_not_fit(tmp_path, db):
+    content = """name,email,question,received_at,channel,status,waiting_since
+Ann,,Why?,2025-03-04,letter,new,2025-03-05
+Bo,,Why?,2025-03-04,letter,waiting,2025-03-01
+"""
+    path = tmp_path / "inquiries.csv"
+    path.write_text(content, encoding="utf-8")
+    assert check_file(path)[1] == [
+        (2, "waiting_since: only for status 'waiting'"),
+        (3, "waiting_since: before received_at"),
+    ]

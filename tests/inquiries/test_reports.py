@@ -180,3 +180,23 @@ def test_it_prints_the_same_figures_from_the_command_line(fixture):
     assert "month,2026-03,3,3,3.0,8.0,0.667" in lines
     with pytest.raises(CommandError, match="ends before it starts"):
         call_command("desk_report", "--from", "2026-05-01", "--to", "2026-04-30")
+
+
+def test_it_counts_an_answer_on_time_until_local_midnight_across_a_clock_change(settings, alice):
+    """New York falls back on 1 November 2026 at 2:00: that day has 25 hours."""
+    settings.TIME_ZONE = "America/New_York"
+    requester = make_requester()
+    received = dt.datetime(2026, 10, 26, 10, tzinfo=NY)
+    for answered, due in [
+        (dt.datetime(2026, 11, 1, 0, 30, tzinfo=NY), dt.date(2026, 10, 31)),  # before the change: late
+        (dt.datetime(2026, 11, 1, 0, 30, tzinfo=NY), dt.date(2026, 11, 1)),  # on time
+        (dt.datetime(2026, 11, 1, 23, 30, tzinfo=NY), dt.date(2026, 11, 1)),  # after the change: on time
+        (dt.datetime(2026, 11, 2, 0, 30, tzinfo=NY), dt.date(2026, 11, 1)),  # late
+    ]:
+        make_inquiry(requester, received_at=received, sent_at=answered, status="sent", due_date=due, assignee=alice)
+    # Received in the last and the first local hour of a month (in UTC both on 1 November).
+    make_inquiry(requester, received_at=dt.datetime(2026, 10, 31, 23, 30, tzinfo=NY), due_date=dt.date(2026, 11, 13))
+    make_inquiry(requester, received_at=dt.datetime(2026, 11, 1, 0, 30, tzinfo=NY), due_date=dt.date(2026, 11, 13))
+    rows = report_rows(dt.date(2026, 10, 1), dt.date(2026, 11, 30))
+    # 5.6, 5.6, 6.6 and 6.6 days; on time: the two answered on their due date
+    assert table(rows, "month") == {"2026-10": (5, 4, 5.6, 6.6, 0.5), "2026-11": (1, 0, None, None, None)}

@@ -8,7 +8,8 @@ from inquiries.importing import check_file, import_rows
 class Command(BaseCommand):
     help = (
         "Import inquiries from a CSV or JSON Lines file (fields: name, email, question, received_at, channel; "
-        "optional topic, status). Every row is checked first; nothing is imported when any row is bad. "
+        "optional topic, status, sent_at, waiting_since, ...; a waiting inquiry without waiting_since waits from "
+        "the import). Every row is checked first; nothing is imported when any row is bad. "
         "Prints the id of each new inquiry on its own line."
     )
 

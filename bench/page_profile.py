@@ -5,6 +5,9 @@ bench/serve.py (it leaves one behind):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/replydesk_bench \\
         .venv/bin/python bench/page_profile.py queue composer [--repeat 50] [--profile 25]
 
+As served in production add DEBUG=0 SECRET_KEY=... REDIS_URL=... STATIC_ROOT=<collected>
+SECURE_SSL_REDIRECT=0 (ALLOWED_HOSTS is set to the test client's "testserver").
+
 Pages: queue (/desk/inquiries/) and composer (the first reply in drafting). Prints the median
 CPU milliseconds per request and the query count; --profile N also prints the N functions with
 the most cumulative time.
@@ -23,6 +26,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("REQUEST_LOG_LEVEL", "WARNING")  # one log line per request is not what is measured
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from .models import Inquiry
-from .selectors import OPEN, PERSONAL_VIEWS, overdue_q, personal_view_q, with_last_move
+from .selectors import OPEN, PERSONAL_VIEWS, overdue_q, personal_view_q
 from .services import specialists
 
 STATUS_CHOICES = [("open", "All open"), *Inquiry.Status.choices]
@@ -106,7 +106,7 @@ class InquiryFilter(django_filters.FilterSet):
     def filter_view(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if not value:
             return queryset
-        return with_last_move(queryset).filter(personal_view_q(value, self.request.user, timezone.localdate()))
+        return queryset.filter(personal_view_q(value, self.request.user, timezone.localdate()))
     def filter_research(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         return queryset.filter(research_needed=True) if value else queryset
 

@@ -335,6 +335,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "page": page,
+        "rows": selectors.queue_rows(page),
         "query": query.urlencode(),
         "page_sizes": PAGE_SIZES,
         "saved_filters": SavedFilter.objects.filter(owner=request.user),

@@ -6,6 +6,7 @@ citation becomes ``[n]``; a key without a number is shown as ``[?key]`` so that 
 unknown reference is visible rather than silently dropped.
 """
 
+import functools
 import html
 import re
 from html.parser import HTMLParser
@@ -83,6 +84,19 @@ def _separate_lists(text: str) -> str:
     return "\n".join(out)
 
 
+# A pure function of the text, and the costly part: a page shows the same sections on every
+# request (the composer renders each block of the letter each time), so recent ones are kept.
+@functools.lru_cache(maxsize=1024)
+def _sanitised_html(markdown: str) -> str:
+    return nh3.clean(
+        _MARKDOWN.render(markdown),
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
 def render_markdown(text: str, *, numbers: dict[str, int] | None = None) -> SafeString:
     """Markdown → sanitised HTML; citations become links to the reference list. A text over the
     length limit (saved before the limit, or around it) is not rendered: the HTML says why."""
@@ -93,14 +107,7 @@ def render_markdown(text: str, *, numbers: dict[str, int] | None = None) -> Safe
     # Sentinels typed by a person must not be taken for ours.
     text = (text or "").replace("\ue000", "").replace("\ue001", "")
     protected, keys = _protect_citations(_separate_lists(text))
-    raw = _MARKDOWN.render(protected)
-    clean = nh3.clean(
-        raw,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer",
-    )
+    clean = _sanitised_html(protected)
 
     def cite(match: re.Match) -> str:
         index = int(match.group(1))
@@ -172,6 +179,7 @@ class _TextWriter(HTMLParser):
         return "".join(self.blocks)
 
 
+@functools.lru_cache(maxsize=1024)  # pure, and called for the same blocks on every composer view
 def html_to_text(fragment: str) -> str:
     writer = _TextWriter()
     writer.feed(fragment)

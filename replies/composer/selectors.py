@@ -186,9 +186,13 @@ def _answered_before(similar: list[Similar]) -> list[AnsweredBefore]:
     return [AnsweredBefore(s, headings[s.letter.reply_id]) for s in similar]
 
 
-def _published(ids: list[int]) -> list[Section]:
-    """The sections with these ids, in this order, published only, with their topics."""
-    found = Section.objects.select_related("topic").filter(status=Section.Status.PUBLISHED).in_bulk(ids)
+def _published(ids: list[int], known: dict[int, Section] | None = None) -> list[Section]:
+    """The sections with these ids, in this order, published only, with their topics. `known`:
+    published sections with their topics read moments ago (the suggestion's), not read again."""
+    found = dict(known or {})
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        found |= Section.objects.select_related("topic").filter(status=Section.Status.PUBLISHED).in_bulk(missing)
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -206,7 +210,7 @@ def _suggested(reply: Reply, side: LibrarySide, topic_ids: list[int]) -> None:
     for section_id, (weight, _count) in chosen.items():
         scores[section_id] = scores.get(section_id, 0.0) + LEARNED * weight
     ranked = sorted(scores, key=lambda pk: -scores[pk])
-    sections = _published(ranked)[:SUGGESTED]
+    sections = _published(ranked, known={section.pk: section for section, _score in suggestion.sections})[:SUGGESTED]
     used = letters_using([s.pk for s in sections])
     side.suggestions = [Suggested(s, s.kind in suggestion.kinds, used.get(s.pk, 0), chosen.get(s.pk, (0, 0))[1])
                         for s in _language_first(sections, reply.language)]

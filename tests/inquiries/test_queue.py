@@ -36,6 +36,26 @@ def test_it_lists_inquiries_by_due_date(login, alice):
     assert b"Overdue" in response.content
 
 
+def test_it_shows_each_row_with_its_link_status_and_topics(login, alice):
+    inquiry = make_inquiry(status=S.ASSIGNED, assignee=alice)
+    inquiry.topics.add(Topic.objects.create(name="Fabry <disease>"), Topic.objects.create(name="Alport syndrome"))
+    html = login(alice).get("/desk/inquiries/").content.decode()
+    assert f'<a href="/desk/inquiries/{inquiry.pk}/">{inquiry.reference}</a>' in html
+    assert ">Assigned</span>" in html
+    assert "<td>Alport syndrome, Fabry &lt;disease&gt;</td>" in html
+
+
+def test_it_keeps_the_chosen_filters_selected(login, alice):
+    html = login(alice).get(f"/desk/inquiries/?view=mine&status=new&assignee={alice.pk}&channel=phone&o=-due")
+    html = html.content.decode()
+    for name, value in [("view", "mine"), ("status", "new"), ("assignee", alice.pk), ("channel", "phone"),
+                        ("o", "-due")]:
+        select = html.split(f'<select name="{name}"', 1)[1].split("</select>", 1)[0]
+        assert f'<option value="{value}" selected>' in select
+        assert select.count(" selected") == 1
+    assert '<select name="status" class="form-select" id="id_status">' in html
+
+
 @pytest.mark.parametrize("rows", [3, 60])
 def test_it_runs_a_fixed_number_of_queries(login, alice, django_assert_num_queries, rows):
     many(rows, assignee=alice, status=S.ASSIGNED)

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(os.environ.get("MEDQUAD_DIR", "/work/shared/data/medquad-gard"))
+DATA = Path(os.environ.get("MEDQUAD_DIR", ROOT.parent / "shared/data/medquad-gard"))
 DB = ROOT / "var" / "bench" / "review.sqlite3"
 
 

@@ -31,7 +31,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import library_search  # noqa: E402 (bench/ is not a package)
 
-QUESTIONS = Path(os.environ.get("MEDQUAD_QUESTIONS", "/work/shared/data/question-types/medquad_questions.jsonl"))
+QUESTIONS = Path(
+    os.environ.get("MEDQUAD_QUESTIONS", ROOT.parent / "shared/data/question-types/medquad_questions.jsonl")
+)
 CONSUMER = ROOT / "bench" / "data" / "consumer_questions.txt"
 FULL_DB = library_search.BENCH_DIR / "library_full.sqlite3"
 FILE_QUESTIONS = 1000

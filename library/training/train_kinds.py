@@ -1,8 +1,11 @@
 """Train the kind model (library/kind_model.npz) from MedQuAD questions, the phrasebook and,
 optionally, the center's corrections (manage.py export_kind_corrections). A development tool:
 
-    .venv/bin/python library/training/train_kinds.py ../shared/data/question-types/medquad_questions.jsonl \
+    .venv/bin/python library/training/train_kinds.py QUESTIONS.jsonl \
         [--corrections corrections.jsonl] [--output library/kind_model.npz]
+
+QUESTIONS.jsonl is MedQuAD's labelled questions (CC BY 4.0; the README says where they come
+from); they are development data and do not ship in the repository.
 
 Seeded and deterministic: the same inputs give the same weights. One document in five of MedQuAD
 is held out (by a hash of its id) for bench/suggest_quality.py and never trained on.

@@ -133,6 +133,21 @@ def run_size(n: int, repeat: int) -> dict:
     return result
 
 
+def run_child(script: str, name: str, n: int, repeat: int) -> dict:
+    """Run `script --child n` on a fresh SQLite file var/NAME.sqlite3; what it printed last, as JSON."""
+    VAR.mkdir(exist_ok=True)
+    db = VAR / f"{name}.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env.pop("REDIS_URL", None)
+    out = subprocess.run(
+        [sys.executable, script, "--child", str(n), "--repeat", str(repeat)],
+        env=env, cwd=BASE_DIR, check=True, capture_output=True, text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,100000")
@@ -143,23 +158,9 @@ def main() -> None:
         print(json.dumps(run_size(args.child, args.repeat)))
         return
 
-    VAR.mkdir(exist_ok=True)
     results = []
     for n in [int(s) for s in args.sizes.split(",")]:
-        db = VAR / f"bench_inquiries_{n}.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DJANGO_SETTINGS_MODULE": "config.settings"}
-        env.pop("REDIS_URL", None)
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", str(n), "--repeat", str(args.repeat)],
-            env=env,
-            cwd=BASE_DIR,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        result = json.loads(out.strip().splitlines()[-1])
+        result = run_child(__file__, f"bench_inquiries_{n}", n, args.repeat)
         results.append(result)
         print(
             f"{result['n']:>7} inquiries: import_inquiries took {result['import_seconds']:.1f} s "

@@ -13,8 +13,6 @@ Aim: the same query count at both sizes (every figure is a database aggregate).
 import argparse
 import io
 import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -98,19 +96,11 @@ def main() -> None:
         print(json.dumps(run_size(args.child, args.repeat)))
         return
 
-    VAR.mkdir(exist_ok=True)
+    from inquiries_scale import run_child
+
     results = []
     for n in [int(s) for s in args.sizes.split(",")]:
-        db = VAR / f"bench_reports_{n}.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DJANGO_SETTINGS_MODULE": "config.settings"}
-        env.pop("REDIS_URL", None)
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", str(n), "--repeat", str(args.repeat)],
-            env=env, cwd=BASE_DIR, check=True, capture_output=True, text=True,
-        ).stdout
-        result = json.loads(out.strip().splitlines()[-1])
+        result = run_child(__file__, f"bench_reports_{n}", n, args.repeat)
         results.append(result)
         print(f"{result['n']:>7} inquiries:")
         for name in [key for key in result if key not in ("n", "command_seconds")]:

@@ -97,27 +97,35 @@ def measure(client, url: str, repeat: int) -> dict:
     return result
 
 
+def load_inquiries(n: int, name: str) -> float:
+    """Migrate, create the bench topics and import n inquiries through import_inquiries; its seconds."""
+    from django.core.management import call_command
+
+    from library.models import Topic
+
+    call_command("migrate", verbosity=0)
+    Topic.objects.bulk_create([Topic(name=f"Bench condition {i}") for i in range(TOPICS)])
+    path = VAR / f"{name}.csv"
+    write_csv(path, n, [f"Bench condition {i}" for i in range(TOPICS)])
+    start = time.perf_counter()
+    call_command("import_inquiries", str(path), stdout=io.StringIO())
+    seconds = time.perf_counter() - start
+    path.unlink()
+    return seconds
+
+
 def run_size(n: int, repeat: int) -> dict:
     """In a child process whose DATABASE_URL points at its own SQLite file."""
     import django
 
     django.setup()
     from django.contrib.auth.models import Group, User
-    from django.core.management import call_command
     from django.test import Client
 
     from inquiries.models import Inquiry
     from lib import roles
-    from library.models import Topic
 
-    call_command("migrate", verbosity=0)
-    Topic.objects.bulk_create([Topic(name=f"Bench condition {i}") for i in range(TOPICS)])
-    path = VAR / f"bench_inquiries_{n}.csv"
-    write_csv(path, n, [f"Bench condition {i}" for i in range(TOPICS)])
-    start = time.perf_counter()
-    call_command("import_inquiries", str(path), stdout=io.StringIO())
-    import_seconds = time.perf_counter() - start
-    path.unlink()
+    import_seconds = load_inquiries(n, f"bench_inquiries_{n}")
 
     user = User.objects.create_user("bench", "bench@example.org", "x")
     user.groups.add(Group.objects.get(name=roles.SPECIALIST))

@@ -44,18 +44,12 @@ def run_size(n: int, repeat: int) -> dict:
     from django.core.management import call_command
     from django.db.models import F
     from django.test import Client
-    from inquiries_scale import TOPICS, measure, write_csv
+    from inquiries_scale import load_inquiries, measure
 
     from inquiries.models import Inquiry, Requester
     from lib import roles
-    from library.models import Topic
 
-    call_command("migrate", verbosity=0)
-    Topic.objects.bulk_create([Topic(name=f"Bench condition {i}") for i in range(TOPICS)])
-    path = VAR / f"bench_reports_{n}.csv"
-    write_csv(path, n, [f"Bench condition {i}" for i in range(TOPICS)])
-    call_command("import_inquiries", str(path), stdout=io.StringIO())
-    path.unlink()
+    load_inquiries(n, f"bench_reports_{n}")
     people = []
     for i in range(SPECIALISTS):
         person = User.objects.create_user(f"specialist{i}", f"s{i}@example.org", "x")

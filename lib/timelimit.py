@@ -22,9 +22,14 @@ def time_limit(seconds: float, what: str = "The work") -> Iterator[None]:
         yield
         return
 
-    def expire(signum, frame):
-        raise TimeLimitExceeded(f"{what} took longer than {seconds:g} seconds and was stopped.")
+    fired = False
 
+    def expire(signum, frame):
+        nonlocal fired
+        fired = True
+        raise TimeLimitExceeded(message)
+
+    message = f"{what} took longer than {seconds:g} seconds and was stopped."
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -32,3 +37,7 @@ def time_limit(seconds: float, what: str = "The work") -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if fired:
+        # The signal came while Python ran a finaliser or a __del__, which prints and drops the
+        # exception, so the block ran on to its end: its result is late and is discarded too.
+        raise TimeLimitExceeded(message)

@@ -29,16 +29,15 @@ os.environ.update(
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": f"sqlite:///{TMP}/bench.sqlite3",
         "VAR_DIR": TMP,
-        "DEBUG": "0",  # no query log growing in memory
-        "SECRET_KEY": "bench-only",  # noqa: S105
-        "ALLOWED_HOSTS": "localhost",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
 )
 
 import django  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 django.setup()
+settings.DEBUG = False  # no query log growing in memory (set after start-up: DEBUG=0 would require production settings)
 
 from datetime import timedelta  # noqa: E402
 

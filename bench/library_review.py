@@ -42,6 +42,7 @@ def median_ms(action, rounds: int) -> float:
 def measure(rounds: int) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("REQUEST_LOG_LEVEL", "WARNING")  # one log line per request is not what is measured
     sys.path.insert(0, str(ROOT))
     import django
 

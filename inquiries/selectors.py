@@ -169,7 +169,8 @@ def list_rows(queryset: QuerySet[Inquiry]) -> QuerySet[Inquiry]:
 def queue_rows(inquiries) -> list[Inquiry]:
     """The queue's rows with what each shows worked out once per page rather than per row in the
     template (a reverse(), a translated label, today's date and a loop each, 50 times a page):
-    `url`, `status_label`, `overdue` and `topic_names` (the topics must be prefetched)."""
+    `url`, `status_label`, `overdue`, `topic_names` (the topics must be prefetched),
+    `question_start`, `received_on` and `due_on`."""
     rows = list(inquiries)
     today = timezone.localdate()
     labels = {value: str(label) for value, label in Inquiry.Status.choices}
@@ -180,7 +181,19 @@ def queue_rows(inquiries) -> list[Inquiry]:
         inquiry.status_label = labels.get(inquiry.status, inquiry.status)
         inquiry.overdue = inquiry.status not in OPEN_EXCLUDED and inquiry.due_date < today
         inquiry.topic_names = ", ".join(topic.name for topic in inquiry.topics.all())
+        inquiry.question_start = _shortened(inquiry.question, QUESTION_START_CHARS)
+        inquiry.received_on = timezone.localtime(inquiry.received_at).date().isoformat()
+        inquiry.due_on = inquiry.due_date.isoformat()
     return rows
+
+
+QUESTION_START_CHARS = 90
+
+
+def _shortened(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters with an ellipsis, as the truncatechars filter does
+    (without its slower character-by-character walk: a queue page shortens 50 questions)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass

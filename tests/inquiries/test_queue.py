@@ -45,6 +45,18 @@ def test_it_shows_each_row_with_its_link_status_and_topics(login, alice):
     assert "<td>Alport syndrome, Fabry &lt;disease&gt;</td>" in html
 
 
+def test_it_shows_the_start_of_a_long_question_and_the_dates_of_the_row(login, alice):
+    received = dt.datetime(2026, 3, 2, 3, 30, tzinfo=dt.UTC)  # 1 March, 22:30 in New York
+    long = make_inquiry(question="Why <" + "x" * 200, received_at=received, due_date=dt.date(2026, 3, 16))
+    short = make_inquiry(question="Is it inherited?")
+    html = login(alice).get("/desk/inquiries/").content.decode()
+    row = html.split(f">{long.reference}</a>", 1)[1].split("</tr>", 1)[0]
+    assert "<td>Why &lt;" + "x" * 84 + "…</td>" in row  # 90 characters with the ellipsis
+    assert "<td>2026-03-01</td>" in row  # the day it arrived in the center's time zone
+    assert '<span class="overdue">2026-03-16 <span class="badge text-bg-danger">Overdue</span>' in row
+    assert "<td>Is it inherited?</td>" in html.split(f">{short.reference}</a>", 1)[1].split("</tr>", 1)[0]
+
+
 def test_it_keeps_the_chosen_filters_selected(login, alice):
     html = login(alice).get(f"/desk/inquiries/?view=mine&status=new&assignee={alice.pk}&channel=phone&o=-due")
     html = html.content.decode()

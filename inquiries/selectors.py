@@ -322,9 +322,11 @@ def dashboard(user: AbstractBaseUser) -> dict:
         "status_counts": [(value, label, by_status.get(value, 0)) for value, label in Inquiry.Status.choices],
         "total": sum(by_status.values()),
         "summary": summary,
-        # Returned replies first: the author has a reviewer's comment to act on.
+        # Returned replies first: the author has a reviewer's comment to act on. Drafting is tested
+        # first so that the last-move subquery runs only for drafts (see personal_view_q).
         "mine": list_rows(with_last_move(open_inquiries().filter(assignee=user))).order_by(
-            Case(When(last_move="reply.returned", then=Value(0)), default=Value(1)), *by_due
+            Case(When(Q(status=Inquiry.Status.DRAFTING) & Q(last_move="reply.returned"), then=Value(0)),
+                 default=Value(1)), *by_due
         )[:LIST_SIZE],
         "review": review[:LIST_SIZE] if summary["review"] else [],
         "overdue": list_rows(Inquiry.objects.filter(overdue_q(today))).order_by(*by_due)[:LIST_SIZE],

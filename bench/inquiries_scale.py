@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -156,19 +157,24 @@ def run_child(script: str, name: str, n: int, repeat: int) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def runs_per_size(doc: str, script: str, name: str, run_size, repeat: int) -> Iterator[dict]:
+    """The command line of a scale bench. As the parent: run each of --sizes in a child process on
+    a fresh SQLite file and yield what it measured. As that child (--child N): print run_size(N)."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,100000")
-    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--repeat", type=int, default=repeat)
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(run_size(args.child, args.repeat)))
         return
-
-    results = []
     for n in [int(s) for s in args.sizes.split(",")]:
-        result = run_child(__file__, f"bench_inquiries_{n}", n, args.repeat)
+        yield run_child(script, f"{name}_{n}", n, args.repeat)
+
+
+def main() -> None:
+    results = []
+    for result in runs_per_size(__doc__, __file__, "bench_inquiries", run_size, repeat=15):
         results.append(result)
         print(
             f"{result['n']:>7} inquiries: import_inquiries took {result['import_seconds']:.1f} s "

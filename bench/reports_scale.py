@@ -10,9 +10,7 @@ twelve months and for all three years, and of its CSV export.
 Aim: the same query count at both sizes (every figure is a database aggregate).
 """
 
-import argparse
 import io
-import json
 import sys
 import time
 from pathlib import Path
@@ -81,20 +79,10 @@ def run_size(n: int, repeat: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="1000,100000")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(run_size(args.child, args.repeat)))
-        return
-
-    from inquiries_scale import run_child
+    from inquiries_scale import runs_per_size
 
     results = []
-    for n in [int(s) for s in args.sizes.split(",")]:
-        result = run_child(__file__, f"bench_reports_{n}", n, args.repeat)
+    for result in runs_per_size(__doc__, __file__, "bench_reports", run_size, repeat=5):
         results.append(result)
         print(f"{result['n']:>7} inquiries:")
         for name in [key for key in result if key not in ("n", "command_seconds")]:

@@ -2,8 +2,12 @@
 in the queue, on the dashboard and counted in the navigation bar."""
 
 import datetime as dt
+import re
 
 import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.test import Client
 from django.utils import timezone
 
 from inquiries.models import Inquiry
@@ -71,6 +75,34 @@ def test_it_counts_the_views_in_the_navigation_bar(login, rita, desk):
     assert 'id="nav-review" href="/desk/inquiries/?view=review">To review <span class="badge text-bg-info">1<' in body
     assert 'id="nav-overdue" href="/desk/inquiries/?view=overdue">Overdue <span class="badge text-bg-danger">1<' in body
     assert 'id="nav-returned"' not in body  # nothing returned to rita
+
+
+def nav_counts(client) -> dict[str, int]:
+    body = client.get("/desk/library/").content.decode()
+    found = re.findall(r'id="nav-([a-z-]+)" href="[^"]*">[^<]*<span class="badge[^"]*">(\d+)<', body)
+    return {name: int(n) for name, n in found}
+
+
+def test_the_counts_follow_every_change_page_after_page(alice, bob, rita, desk):
+    """The counts' query is built once per person and day and then sent again as it is: each
+    page must still count what is there now, for that person."""
+    ritas, alices = Client(), Client()
+    ritas.force_login(rita)
+    alices.force_login(alice)
+    assert nav_counts(ritas) == {"mine": 1, "review": 1, "due-soon": 1, "overdue": 1}
+    assert nav_counts(alices) == {"mine": 3, "returned": 1, "due-soon": 1, "overdue": 1}
+
+    make_inquiry(status=S.IN_REVIEW, assignee=bob, due_date=timezone.localdate() + dt.timedelta(days=30))
+    inquiry_transition(inquiry=desk["returned"], to=S.IN_REVIEW, by=alice, action="reply.submitted")
+    assert nav_counts(ritas) == {"mine": 1, "review": 3, "due-soon": 1, "overdue": 1}
+    assert nav_counts(alices) == {"mine": 3, "due-soon": 1, "overdue": 1}
+
+    rita.groups.remove(Group.objects.get(name="Reviewer"))
+    assert "review" not in nav_counts(ritas)
+    # A week on, the inquiry that was due soon is overdue too.
+    with time_machine.travel(timezone.now() + dt.timedelta(days=7), tick=False):
+        alices.force_login(alice)  # the session of a week ago has expired
+        assert nav_counts(alices)["overdue"] == 2
 
 
 def test_it_shows_no_counts_to_a_library_editor(login, lee, desk):

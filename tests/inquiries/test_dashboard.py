@@ -9,10 +9,10 @@ from tests.conftest import make_inquiry, make_requester
 
 pytestmark = pytest.mark.django_db
 S = Inquiry.Status
-# session, user, roles; open by status, summary (the personal views), mine, overdue, unassigned,
-# unread notifications; and, unless cached,
+# user, roles (the session is read from the cache); open by status, summary (the personal views),
+# mine, overdue, unassigned, unread notifications; and, unless cached,
 # finished by status, chart, median (count and middle).
-DASHBOARD_QUERIES = 9
+DASHBOARD_QUERIES = 8
 HISTORY_QUERIES = 4
 
 

@@ -154,11 +154,11 @@ def test_it_runs_the_same_number_of_queries_at_any_size(login, sam, django_asser
                                status="sent", due_date=dt.date(2026, 3, 20), assignee=sam)
         inquiry.topics.add(topic)
     client = login(sam)
-    # session, user, roles (+ the navigation bar's counts and unread notifications on the page);
-    # 2 per dimension, 6 dimensions
-    with django_assert_num_queries(5 + 2 * 6):
+    # user, roles (the session is read from the cache; + the navigation bar's counts and unread
+    # notifications on the page); 2 per dimension, 6 dimensions
+    with django_assert_num_queries(4 + 2 * 6):
         client.get(f"/desk/reports/?{PERIOD}")
-    with django_assert_num_queries(3 + 2 * 6):
+    with django_assert_num_queries(2 + 2 * 6):
         client.get(f"/desk/reports/export.csv?{PERIOD}")
 
 

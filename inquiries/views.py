@@ -4,7 +4,6 @@ import csv
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lib import roles
 from lib.spreadsheet import cell
-from library.models import Topic
 
 from . import bulk as bulk_actions
 from . import notifications, reports, selectors, services
@@ -327,7 +325,7 @@ def _filtered(request: HttpRequest) -> InquiryFilter:
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
-    rows = selectors.list_rows(filterset.qs).prefetch_related(Prefetch("topics", Topic.objects.only("id", "name")))
+    rows = selectors.list_rows(filterset.qs)
     per_page = int(request.GET["per_page"]) if request.GET.get("per_page") in map(str, PAGE_SIZES) else 50
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -68,6 +68,10 @@ def test_it_keeps_the_chosen_filters_selected(login, alice):
         assert f'<option value="{value}" selected>' in select
         assert select.count(" selected") == 1
     assert '<select name="status" class="form-select" id="id_status">' in html
+    html = login(alice).get("/desk/inquiries/?assignee=null").content.decode()
+    assignee = html.split('<select name="assignee"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="null" selected>Unassigned</option>' in assignee
+    assert f'<option value="{alice.pk}">{alice.username}</option>' in assignee
 
 
 @pytest.mark.parametrize("rows", [3, 60])

@@ -26,10 +26,10 @@ from django.db.models import (
 from django.db.models.functions import Floor
 from django.db.models.lookups import Exact
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 
 from lib import roles
+from lib.urls import reverse_each
 
 from .models import OPEN_EXCLUDED, Inquiry, InquiryEvent
 from .workflow import add_business_days
@@ -208,10 +208,9 @@ def queue_rows(inquiries) -> list[Inquiry]:
         topic_names[inquiry_id].append(name)
     today = timezone.localdate()
     labels = {value: str(label) for value, label in Inquiry.Status.choices}
-    placeholder = "2147483647"  # any pk: reversed once, then each row's pk put in its place
-    url = reverse("inquiries:detail", args=[placeholder])
+    urls = reverse_each("inquiries:detail", [row.pk for row in rows])
     for inquiry in rows:
-        inquiry.url = url.replace(placeholder, str(inquiry.pk))
+        inquiry.url = urls[inquiry.pk]
         inquiry.status_label = labels.get(inquiry.status, inquiry.status)
         inquiry.overdue = inquiry.status not in OPEN_EXCLUDED and inquiry.due_date < today
         inquiry.topic_names = ", ".join(topic_names[inquiry.pk])

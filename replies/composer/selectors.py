@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from lib.urls import reverse_each
 from library.models import Section, StandardText, Topic
 from library.placeholders import fill_placeholders
 from library.search import search_sections, search_topics
@@ -98,6 +99,15 @@ def block_drifts(blocks: list[ReplyBlock]) -> dict[int, Drift]:
             retired=now.status == Section.Status.RETIRED,
         )
     return drifts
+
+
+def with_block_urls(reply: Reply, blocks: list[ReplyBlock]) -> list[ReplyBlock]:
+    """The blocks, each with its `move_url`, `edit_url`, `remove_url` and `refresh_url`."""
+    for action in ("move", "edit", "remove", "refresh"):
+        urls = reverse_each(f"replies:{action}", [block.pk for block in blocks], reply.pk)
+        for block in blocks:
+            setattr(block, f"{action}_url", urls[block.pk])
+    return blocks
 
 
 def stale_block_ids(blocks: list[ReplyBlock]) -> set[int]:

@@ -47,7 +47,15 @@ from .forms import (
     UseTopicForm,
     VersionForm,
 )
-from .selectors import block_drifts, date_warnings, diff_html, library_side, stale_block_ids, text_modules
+from .selectors import (
+    block_drifts,
+    date_warnings,
+    diff_html,
+    library_side,
+    stale_block_ids,
+    text_modules,
+    with_block_urls,
+)
 
 
 def _back(reply: Reply, anchor: str = "") -> HttpResponse:
@@ -116,7 +124,7 @@ def composer_context(request: HttpRequest, reply: Reply) -> dict:
     # The blocks and topics once, for the block list, the letter and the library column.
     blocks_with_sources = Prefetch("blocks", ReplyBlock.objects.select_related("section__topic", "standard_text"))
     prefetch_related_objects([reply], blocks_with_sources, "inquiry__topics")
-    blocks = list(reply.blocks.all())
+    blocks = with_block_urls(reply, list(reply.blocks.all()))
     letter = assemble_letter(reply)
     topic_id = request.GET.get("topic")
     stale = stale_block_ids(blocks)

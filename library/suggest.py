@@ -226,7 +226,11 @@ def suggest_many(questions: list[str], limit: int = 10, language: str = "") -> l
 
 def _suggestion(question: str, topic_scores: list[tuple[int, float]], published: dict[int, list[Section]],
                 kinds: list[str], limit: int) -> Suggestion:
-    topics_by_id = Topic.objects.in_bulk([tid for tid, _ in topic_scores])
+    # The topics with published sections came with them (select_related); only the others are read.
+    topics_by_id = {sections[0].topic_id: sections[0].topic for sections in published.values() if sections}
+    missing = [tid for tid, _ in topic_scores if tid not in topics_by_id]
+    if missing:
+        topics_by_id |= Topic.objects.in_bulk(missing)
     topics = [(topics_by_id[tid], score) for tid, score in topic_scores if tid in topics_by_id]
     if topics:
         sections = rank_sections(topics, kinds, published)

@@ -20,13 +20,12 @@ class PlainSelect(forms.Select):
     on every request, and that cost more than its 50 rows. Flat choices only: no option groups."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        chosen = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '\n  <option value="{}"{}>{}</option>',
-            ((choice, " selected" if str(choice) in chosen else "", label)
-             for choice, label in self.choices for choice in ["" if choice is None else choice]),
-        )
+        chosen = set(self.format_value(value))  # as strings, None as ""
+        options = []
+        for choice, label in self.choices:
+            choice = "" if choice is None else str(choice)
+            options.append((choice, " selected" if choice in chosen else "", label))
+        options = format_html_join("", '\n  <option value="{}"{}>{}</option>', options)
         return format_html('<select name="{}"{}>{}\n</select>', name, flatatt(self.build_attrs(self.attrs, attrs)),
                            options)
 

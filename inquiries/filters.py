@@ -21,11 +21,11 @@ class PlainSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))  # as strings, None as ""
-        options = []
+        rows = []
         for choice, label in self.choices:
             choice = "" if choice is None else str(choice)
-            options.append((choice, " selected" if choice in chosen else "", label))
-        options = format_html_join("", '\n  <option value="{}"{}>{}</option>', options)
+            rows.append((choice, " selected" if choice in chosen else "", label))
+        options = format_html_join("", '\n  <option value="{}"{}>{}</option>', rows)
         return format_html('<select name="{}"{}>{}\n</select>', name, flatatt(self.build_attrs(self.attrs, attrs)),
                            options)
 

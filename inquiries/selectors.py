@@ -149,10 +149,10 @@ def personal_counts(user: AbstractBaseUser) -> dict[str, int]:
 
     It runs on every desk page, and building it (six filtered counts, one with a subquery) costs
     the ORM several times what the database spends answering it. So the first call for a person,
-    day and database records the statement Django sends and later calls send that again: the
+    day and database engine records the statement Django sends and later calls send that again: the
     counts are always read fresh, only the building is saved."""
     today = timezone.localdate()
-    key = (connection.alias, connection.vendor, user.pk, roles.has_role(user, roles.REVIEWER), today,
+    key = (connection.vendor, user.pk, roles.has_role(user, roles.REVIEWER), today,
            settings.INQUIRY_DUE_WARNING_BUSINESS_DAYS)
     statement = _COUNT_STATEMENTS.get(key)
     if statement is not None:

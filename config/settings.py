@@ -112,7 +112,14 @@ TEMPLATES = [
                 "lib.roles.nav_roles",
                 "inquiries.context_processors.desk_counts",
             ],
+            "builtins": ["lib.jinja"],
         },
+    },
+    {
+        # Only the partials a page repeats many times (config/jinja2.py says why).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "config.jinja2.environment"},
     },
 ]
 

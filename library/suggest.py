@@ -36,6 +36,8 @@ class Suggestion:
     topics: list[tuple[Topic, float]] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     sections: list[tuple[Section, float]] = field(default_factory=list)
+    # Every published section of the topics above, by topic id, with its topic (read for the ranking).
+    published: dict[int, list[Section]] = field(default_factory=dict)
 
     @property
     def match(self) -> str:
@@ -241,4 +243,4 @@ def _suggestion(question: str, topic_scores: list[tuple[int, float]], published:
         found = search_sections(_keywords(question), limit) if question else []
         chosen = [(s, score * (TEXT_WEIGHT + 0.5 * (s.kind in kinds))) for s, score in found]
         chosen.sort(key=lambda item: -item[1])
-    return Suggestion(question=question, topics=topics, kinds=kinds, sections=chosen)
+    return Suggestion(question=question, topics=topics, kinds=kinds, sections=chosen, published=published)

@@ -206,8 +206,9 @@ def _published(ids: list[int], known: dict[int, Section] | None = None) -> list[
     return [found[pk] for pk in ids if pk in found]
 
 
-def _suggested(reply: Reply, side: LibrarySide, topic_ids: list[int]) -> None:
-    """The suggestions for the question, the sections chosen for similar questions moved up."""
+def _suggested(reply: Reply, side: LibrarySide, topic_ids: list[int]) -> dict[int, list[Section]]:
+    """The suggestions for the question, the sections chosen for similar questions moved up.
+    Returns the published sections the suggestion read, by topic id."""
     question = reply.inquiry.question
     suggestion = suggest(question, language=reply.inquiry.language)
     side.kinds = suggestion.kinds
@@ -224,6 +225,7 @@ def _suggested(reply: Reply, side: LibrarySide, topic_ids: list[int]) -> None:
     used = letters_using([s.pk for s in sections])
     side.suggestions = [Suggested(s, s.kind in suggestion.kinds, used.get(s.pk, 0), chosen.get(s.pk, (0, 0))[1])
                         for s in _language_first(sections, reply.language)]
+    return suggestion.published
 
 
 def _match(reply: Reply, side: LibrarySide, suggestion, topic_ids: list[int]) -> None:
@@ -250,7 +252,8 @@ def _search(query: str, language: str) -> tuple[list[Section], list[Topic]]:
 def library_side(reply: Reply, *, query: str = "", topic_id: int | None = None) -> LibrarySide:
     side = LibrarySide(query=query.strip())
     inquiry_topics = list(reply.inquiry.topics.all())
-    _suggested(reply, side, [t.pk for t in inquiry_topics])
+    # The suggestion read the named topics' published sections: a topic among them is not read again.
+    published = _suggested(reply, side, [t.pk for t in inquiry_topics])
     if side.query:
         side.results, side.topics = _search(side.query, reply.language)
     if topic_id is None and inquiry_topics:
@@ -261,7 +264,9 @@ def library_side(reply: Reply, *, query: str = "", topic_id: int | None = None) 
             pk=topic_id
         ).first()
     if side.topic is not None:
-        sections = side.topic.sections.filter(status=Section.Status.PUBLISHED).select_related("topic")
+        sections = published.get(side.topic.pk)
+        if sections is None:
+            sections = side.topic.sections.filter(status=Section.Status.PUBLISHED).select_related("topic")
         side.topic_sections = sorted(sections, key=lambda s: (Section.kind_order(s.kind), s.pk))
     if not side.topics:
         side.topics = inquiry_topics

@@ -38,6 +38,15 @@ def embed(texts: list[str]) -> np.ndarray:
         return np.nan_to_num(embedder().embed(texts, norm=True).astype(np.float32))
 
 
+@functools.lru_cache(maxsize=4096)
+def embedded(text: str) -> np.ndarray:
+    """embed() of one text, kept: the composer compares the same question with the sent letters
+    on every view. Read-only, as it is shared."""
+    vector = embed([text])[0]
+    vector.flags.writeable = False
+    return vector
+
+
 @dataclass(frozen=True)
 class KindModel:
     classes: tuple[str, ...]

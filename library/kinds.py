@@ -208,18 +208,33 @@ def ranked_kinds(text: str, use_model: bool = True, language: str = "") -> list[
     return ranked_kinds_many([text], use_model, [language or question_language(text)])[0]
 
 
+# (text, use_model, language) → kinds: the rules and the model never change while a process runs,
+# and the composer reads the same question again on every view. Bounded: emptied when full.
+_asked_cache: dict[tuple[str, bool, str], tuple[str, ...]] = {}
+ASKED_CACHE_SIZE = 10_000
+
+
 def asked_kinds_many(texts: list[str], use_model: bool = True, languages: list[str] | None = None) -> list[list[str]]:
     """For each question, the kinds it asks for, ranked: every kind it names, the model filling up
     to two. Never empty: "overview" stands for no specific kind."""
     languages = languages or [question_language(text) for text in texts]
-    found = []
-    for text, language, ranked in zip(texts, languages, ranked_kinds_many(texts, use_model, languages), strict=True):
-        named = set(rule_kinds(asked_part(text), language))
-        fill = ranked[0][0] != OVERVIEW
-        kinds = [kind for i, (kind, score) in enumerate(ranked)
-                 if kind in named or i == 0 or (fill and i == 1 and score >= SECOND_KIND)]
-        found.append(kinds or [OVERVIEW])
-    return found
+    keys = [(text, use_model, language) for text, language in zip(texts, languages, strict=True)]
+    missing = [key for key in dict.fromkeys(keys) if key not in _asked_cache]
+    if missing:
+        if len(_asked_cache) + len(missing) > ASKED_CACHE_SIZE:
+            _asked_cache.clear()
+        new_texts, new_languages = [key[0] for key in missing], [key[2] for key in missing]
+        for key, ranked in zip(missing, ranked_kinds_many(new_texts, use_model, new_languages), strict=True):
+            _asked_cache[key] = _asked(key[0], key[2], ranked)
+    return [list(_asked_cache[key]) for key in keys]
+
+
+def _asked(text: str, language: str, ranked: list[tuple[str, float]]) -> tuple[str, ...]:
+    named = set(rule_kinds(asked_part(text), language))
+    fill = ranked[0][0] != OVERVIEW
+    kinds = [kind for i, (kind, score) in enumerate(ranked)
+             if kind in named or i == 0 or (fill and i == 1 and score >= SECOND_KIND)]
+    return tuple(kinds or [OVERVIEW])
 
 
 def asked_kinds(text: str, use_model: bool = True, language: str = "") -> list[str]:

@@ -2,7 +2,7 @@
 and sections), and a new inquiry finds the letters sent for similar questions.
 
 Similarity is computed here, the same on SQLite and PostgreSQL: the share of topics two
-questions have in common and the cosine of their embeddings (library.kind_model.embed). The
+questions have in common and the cosine of their embeddings (library.kind_model.embedded). The
 candidates come through indexes: the letters on the inquiry's topics and the latest letters.
 """
 
@@ -13,7 +13,7 @@ from datetime import datetime
 import numpy as np
 from django.db.models import Count
 
-from library.kind_model import embed
+from library.kind_model import embedded
 
 from .models import AnsweredLetter, Reply, ReplyBlock
 
@@ -25,7 +25,7 @@ LEARNED_FROM = 20  # similar letters whose chosen sections move suggestions up
 
 
 def question_vector(question: str) -> bytes:
-    return embed([question])[0].astype(np.float16).tobytes()
+    return embedded(question).astype(np.float16).tobytes()
 
 
 def letter_remember(*, reply: Reply, sent_at: datetime) -> AnsweredLetter:
@@ -66,7 +66,7 @@ def similar_letters(question: str, topic_ids: list[int], *, exclude_inquiry: int
         topics_of[letter_id].add(topic_id)
     vectors = np.vstack([np.frombuffer(bytes(c.vector), dtype=np.float16) for c in candidates]).astype(np.float32)
     norms = np.linalg.norm(vectors, axis=1)
-    cosines = vectors @ embed([question])[0] / np.where(norms, norms, 1)
+    cosines = vectors @ embedded(question) / np.where(norms, norms, 1)
     wanted = set(topic_ids)
     found = []
     for letter, cosine in zip(candidates, cosines, strict=True):

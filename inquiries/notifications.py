@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from lib import roles
+from lib.statements import first_row
 
 from .models import InquiryEvent, Notification, NotificationPreference
 from .tasks import send_notification_email
@@ -60,4 +61,7 @@ def notification_preference_set(*, user: AbstractBaseUser, by_email: bool) -> No
 
 
 def unread_count(user: AbstractBaseUser) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """On every desk page (the bell): built once per person (lib.statements)."""
+    row = first_row(("unread_count", user.pk),
+                    lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count())
+    return row[0]

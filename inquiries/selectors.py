@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -29,6 +28,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from lib import roles
+from lib.statements import first_row
 from lib.urls import reverse_each
 
 from .models import OPEN_EXCLUDED, Inquiry, InquiryEvent
@@ -145,38 +145,16 @@ def personal_view_q(name: str, user: AbstractBaseUser, today: dt.date) -> Q:
 
 
 def personal_counts(user: AbstractBaseUser) -> dict[str, int]:
-    """The count of each personal view, in one query over the open inquiries.
-
-    It runs on every desk page, and building it (six filtered counts, one with a subquery) costs
-    the ORM several times what the database spends answering it. So the first call for a person,
-    day and database engine records the statement Django sends and later calls send that again: the
-    counts are always read fresh, only the building is saved."""
+    """The count of each personal view, in one query over the open inquiries. It runs on every
+    desk page, and building it (six filtered counts, one with a subquery) costs the ORM several
+    times what the database spends answering it: built once per person and day (lib.statements)."""
     today = timezone.localdate()
-    key = (connection.vendor, user.pk, roles.has_role(user, roles.REVIEWER), today,
-           settings.INQUIRY_DUE_WARNING_BUSINESS_DAYS)
-    statement = _COUNT_STATEMENTS.get(key)
-    if statement is not None:
-        with connection.cursor() as cursor:
-            cursor.execute(*statement)
-            return dict(zip(PERSONAL_VIEWS, cursor.fetchone(), strict=True))
-    recorded = []
-
-    def record(execute, sql, params, many, context):
-        recorded.append((sql, params))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
-        counts = open_inquiries().aggregate(
-            **{name: Count("id", filter=personal_view_q(name, user, today)) for name in PERSONAL_VIEWS}
-        )
-    if len(recorded) == 1 and list(counts) == list(PERSONAL_VIEWS):
-        if len(_COUNT_STATEMENTS) >= 10_000:  # people × days: a long-running worker starts afresh
-            _COUNT_STATEMENTS.clear()
-        _COUNT_STATEMENTS[key] = recorded[0]
-    return counts
-
-
-_COUNT_STATEMENTS: dict[tuple, tuple[str, object]] = {}
+    is_reviewer = roles.has_role(user, roles.REVIEWER)
+    key = ("personal_counts", user.pk, is_reviewer, today, settings.INQUIRY_DUE_WARNING_BUSINESS_DAYS)
+    row = first_row(key, lambda: open_inquiries().aggregate(
+        **{name: Count("id", filter=personal_view_q(name, user, today)) for name in PERSONAL_VIEWS}
+    ))
+    return dict(zip(PERSONAL_VIEWS, row, strict=True))
 
 
 def list_rows(queryset: QuerySet[Inquiry]) -> QuerySet[Inquiry]:

@@ -3,6 +3,7 @@ the events that raise them (assigned, returned, approved; the tick's are in test
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from inquiries.models import Notification, NotificationPreference
 from inquiries.services import inquiry_assign, inquiry_follow_reply, inquiry_take
@@ -38,6 +39,23 @@ def test_it_shows_the_bell_with_the_unread_count(login, alice, sam):
     body = login(alice).get("/desk/").content.decode()
     assert 'id="unread-count">2<' in body
     assert 'id="unread-count">0<' in login(sam).get("/desk/").content.decode()
+
+
+def test_the_bell_follows_every_change_page_after_page(client, alice, bob, sam):
+    # The count's statement is built once per person and sent again (lib.statements): each page
+    # must still read the count of that moment, and of that person.
+    def bell(user) -> str:
+        client.force_login(user)
+        return client.get("/desk/").content.decode().split('id="unread-count">')[1].split("<")[0]
+
+    assert (bell(alice), bell(bob)) == ("0", "0")
+    inquiry_assign(inquiry=make_inquiry(), to_user=alice, by=sam)
+    assert (bell(alice), bell(bob)) == ("1", "0")
+    inquiry_assign(inquiry=make_inquiry(), to_user=bob, by=sam)
+    inquiry_assign(inquiry=make_inquiry(), to_user=alice, by=sam)
+    assert (bell(alice), bell(bob)) == ("2", "1")
+    Notification.objects.filter(recipient=alice).update(read_at=timezone.now())
+    assert (bell(alice), bell(bob)) == ("0", "1")
 
 
 def test_it_marks_an_inquirys_notifications_read_when_opened(login, alice, sam):

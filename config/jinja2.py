@@ -1,8 +1,8 @@
 """The Jinja2 environment for the desk's hottest partials.
 
 Pages stay Django templates; the parts they repeat many times per request (the queue's rows,
-the composer's blocks and library column, the letter) are Jinja2 templates under an app's `jinja2/`
-folder, included with `{% jinja "name" %}` (lib/jinja.py). Jinja2 compiles a template to
+the composer, the letter) are Jinja2 templates under an app's `jinja2/` folder, included with
+`{% jinja "name" %}` (lib/jinja.py). Jinja2 compiles a template to
 Python: the same rows render several times faster than in Django's template language.
 """
 
@@ -31,7 +31,8 @@ def environment(**options) -> Environment:
     env = Environment(autoescape=True, finalize=escaped_as_django_does, **options)
     env.globals["url"] = url
     # Django's own filters where Jinja2's differ (a date format, "…" after a cut, localized numbers).
-    for name in ("capfirst", "date", "floatformat", "pluralize", "truncatechars", "urlencode", "urlize"):
-        env.filters[name] = getattr(defaultfilters, name)
+    django_filters = ("capfirst", "date", "floatformat", "linebreaksbr", "pluralize", "truncatechars", "urlencode",
+                      "urlize")
+    env.filters.update({name: getattr(defaultfilters, name) for name in django_filters})
     env.filters.update(research_badge=research_badge, status_badge=status_badge)
     return env

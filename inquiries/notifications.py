@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from lib import roles
-from lib.statements import first_row
+from lib.statements import replayed
 
 from .models import InquiryEvent, Notification, NotificationPreference
 from .tasks import send_notification_email
@@ -62,6 +62,6 @@ def notification_preference_set(*, user: AbstractBaseUser, by_email: bool) -> No
 
 def unread_count(user: AbstractBaseUser) -> int:
     """On every desk page (the bell): built once per person (lib.statements)."""
-    row = first_row(("unread_count", user.pk),
-                    lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count())
-    return row[0]
+    return replayed(("unread_count", user.pk),
+                    lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+                    lambda row: row[0])

@@ -28,7 +28,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from lib import roles
-from lib.statements import first_row
+from lib.statements import replayed
 from lib.urls import reverse_each
 
 from .models import OPEN_EXCLUDED, Inquiry, InquiryEvent
@@ -151,10 +151,13 @@ def personal_counts(user: AbstractBaseUser) -> dict[str, int]:
     today = timezone.localdate()
     is_reviewer = roles.has_role(user, roles.REVIEWER)
     key = ("personal_counts", user.pk, is_reviewer, today, settings.INQUIRY_DUE_WARNING_BUSINESS_DAYS)
-    row = first_row(key, lambda: open_inquiries().aggregate(
-        **{name: Count("id", filter=personal_view_q(name, user, today)) for name in PERSONAL_VIEWS}
-    ))
-    return dict(zip(PERSONAL_VIEWS, row, strict=True))
+    return replayed(
+        key,
+        lambda: open_inquiries().aggregate(
+            **{name: Count("id", filter=personal_view_q(name, user, today)) for name in PERSONAL_VIEWS}
+        ),
+        lambda row: dict(zip(PERSONAL_VIEWS, row, strict=True)),
+    )
 
 
 def list_rows(queryset: QuerySet[Inquiry]) -> QuerySet[Inquiry]:

@@ -1,38 +1,40 @@
 """One-row reads that run on every page, built by the ORM once and then sent as recorded.
 
 Building a query (compiling filters, joins and aggregates to SQL) can cost the ORM several times
-what the database spends answering it. `first_row(key, build)` runs `build` once for a key,
-records the one statement Django sends, and from then on sends that statement again: the row is
-always read fresh, only the building is saved. The key must name everything that changes the
-statement: the database vendor, the person, the day, the settings the query reads.
+what the database spends answering it. `replayed(key, build, from_row)` answers with `build()`
+the first time for a key, recording the one statement it sends; later calls send that statement
+again and turn its row into the answer with `from_row`. The row is always read fresh, only the
+building is saved. The key must name everything that changes the statement: the person, the
+day, the settings the query reads (the database vendor is added here).
 """
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.db import connection
 
+T = TypeVar("T")
 _recorded: dict[tuple, tuple[str, object]] = {}
 LIMIT = 10_000  # keys (people × days): a long-running worker starts afresh when it has this many
 
 
-def first_row(key: tuple, build: Callable[[], object]) -> tuple:
-    """The first row of the one statement `build` sends (build runs only the first time per key)."""
+def replayed(key: tuple, build: Callable[[], T], from_row: Callable[[tuple], T]) -> T:
     key = (connection.vendor, *key)
     statement = _recorded.get(key)
-    if statement is None:
-        sent = []
+    if statement is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(*statement)
+            return from_row(cursor.fetchone())
+    sent = []
 
-        def record(execute, sql, params, many, context):
-            sent.append((sql, params))
-            return execute(sql, params, many, context)
+    def record(execute, sql, params, many, context):
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
 
-        with connection.execute_wrapper(record):
-            build()
-        if len(sent) != 1:
-            raise ValueError(f"{key[1:]}: the query sent {len(sent)} statements, not one")
+    with connection.execute_wrapper(record):
+        answer = build()
+    if len(sent) == 1:  # anything else is answered by the ORM every time
         if len(_recorded) >= LIMIT:
             _recorded.clear()
-        statement = _recorded[key] = sent[0]
-    with connection.cursor() as cursor:
-        cursor.execute(*statement)
-        return cursor.fetchone()
+        _recorded[key] = sent[0]
+    return answer

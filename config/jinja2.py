@@ -2,8 +2,8 @@
 
 Pages stay Django templates; the parts they repeat many times per request (the queue's rows,
 the composer, the letter) are Jinja2 templates under an app's `jinja2/` folder, included with
-`{% jinja "name" %}` (lib/jinja.py). Jinja2 compiles a template to
-Python: the same rows render several times faster than in Django's template language.
+`{% jinja "name" %}` (lib/jinja.py). Jinja2 compiles a template to Python: the same rows render
+several times faster than in Django's template language.
 """
 
 import html

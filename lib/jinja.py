@@ -9,10 +9,15 @@ from django.utils.safestring import SafeString, mark_safe
 register = template.Library()
 
 
+def render_jinja(name: str, values: dict) -> SafeString:
+    """A Jinja2 partial as HTML that Django templates print as it is."""
+    html = engines["jinja2"].get_template(name).template.render(values)
+    return mark_safe(html)  # noqa: S308 (Jinja2 escaped every value: autoescape is on)
+
+
 @register.simple_tag(takes_context=True)
 def jinja(context, name: str) -> SafeString:
     values = context.flatten()
     request = values.get("request")
     values["csrf_input"] = csrf_input(request) if request is not None else ""
-    html = engines["jinja2"].get_template(name).template.render(values)
-    return mark_safe(html)  # noqa: S308 (Jinja2 escaped every value: autoescape is on)
+    return render_jinja(name, values)

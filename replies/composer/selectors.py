@@ -4,7 +4,7 @@ import difflib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery, prefetch_related_objects
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.html import escape
@@ -59,13 +59,24 @@ def _version_text(row) -> str:
     return f"{row.heading}\n\n{row.body}\n\nLast updated: {row.last_updated}"
 
 
+def _may_have_drifted(block: ReplyBlock) -> bool:
+    # A block copied without a change holds its source version's text (block_from_section): while
+    # its section still reads the same and is published, nothing in the history can differ.
+    section = block.section
+    return (block.locally_edited or section.status != Section.Status.PUBLISHED
+            or _version_text(section) != _version_text(block))
+
+
 def block_drifts(blocks: list[ReplyBlock]) -> dict[int, Drift]:
     """Block id → Drift, for the section blocks whose section changed since they were copied.
 
-    One query for all blocks: the history rows each block was copied from together with
-    the latest history row of each section.
+    One query for the blocks that may have drifted: the history rows each was copied from
+    together with the latest history row of each section. None when every block still reads
+    as its published section does.
     """
     copied = [b for b in blocks if b.kind == ReplyBlock.Kind.SECTION and b.section_id]
+    prefetch_related_objects(copied, "section")  # no query when they came with them
+    copied = [b for b in copied if _may_have_drifted(b)]
     if not copied:
         return {}
     history = Section.history.model

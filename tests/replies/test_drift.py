@@ -43,13 +43,36 @@ def test_it_ignores_a_save_that_changed_nothing_a_letter_shows(alice):
 
 def test_it_finds_drift_in_one_query_for_any_number_of_blocks(alice, lee):
     reply = make_reply(alice)
-    blocks = list(reply.blocks.all())
-    for block in blocks:
+    for block in reply.blocks.all():
         if block.section_id:
             edit_library(block.section, lee, block.body + " More.")
+    blocks = list(reply.blocks.select_related("section"))
     with CaptureQueriesContext(connection) as queries:
         drifts = block_drifts(blocks)
     assert len(drifts) == 2 and len(queries) == 1
+
+
+def test_it_reads_no_history_while_every_copy_reads_as_its_section(alice, lee):
+    reply = make_reply(alice)
+    blocks = list(reply.blocks.select_related("section"))
+    with CaptureQueriesContext(connection) as queries:
+        assert block_drifts(blocks) == {}
+    assert len(queries) == 0
+    overview = next(b for b in blocks if b.section_id and b.section.kind == "overview")
+    edit_library(overview.section, lee, "Rewritten.")
+    blocks = list(reply.blocks.select_related("section"))  # as a page reads them
+    with CaptureQueriesContext(connection) as queries:
+        assert list(block_drifts(blocks)) == [overview.pk]
+    assert len(queries) == 1
+
+
+def test_it_sees_a_retired_section_whose_text_did_not_change(alice):
+    reply = make_reply(alice)
+    block = reply.blocks.get(section__kind="overview")
+    block.section.status = Section.Status.RETIRED
+    block.section.save()
+    drifts = block_drifts(list(reply.blocks.all()))
+    assert list(drifts) == [block.pk] and drifts[block.pk].retired
 
 
 def test_it_shows_drift_in_the_composer_and_refreshes(alice, lee, login):

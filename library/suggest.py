@@ -8,6 +8,8 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
+
 from library.corrections import corrected_kinds_many
 from library.kinds import asked_kinds_many, question_language
 from library.models import Section, Topic
@@ -205,11 +207,40 @@ def named_topics(index: NameIndex, question: str, limit: int) -> tuple[list[tupl
     return (topic_scores + sorted(wanted.items()))[:limit], spans, published
 
 
+_kept: dict[tuple, tuple[tuple, Suggestion]] = {}
+KEPT = 500  # questions kept per process; a full memo starts afresh
+
+
+def _library_version() -> tuple:
+    """Changes whenever anything a suggestion reads changes: every save or delete of a topic or a
+    section writes a history row, and kind corrections are only ever added. Each MAX reads one
+    end of an index: no count of a table."""
+    sql = (
+        "SELECT (SELECT MAX(history_id) FROM library_historicaltopic),"
+        " (SELECT MAX(history_id) FROM library_historicalsection), (SELECT MAX(id) FROM library_kindcorrection)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return tuple(cursor.fetchone())
+
+
 def suggest(question: str, limit: int = 10, language: str = "") -> Suggestion:
     """Topics named (typos tolerated), kinds asked for, and the published sections to use, ranked.
 
-    language: the inquiry's, when the question's own words do not tell which it is written in."""
-    return suggest_many([question], limit, language)[0]
+    language: the inquiry's, when the question's own words do not tell which it is written in.
+
+    The composer asks again on every view: the answer is kept in the process while the library
+    stays as it is, and shared, so callers read it and never change it."""
+    key = (connection.settings_dict["NAME"], question, limit, language)
+    version = _library_version()
+    kept = _kept.get(key)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    suggestion = suggest_many([question], limit, language)[0]
+    if len(_kept) >= KEPT:
+        _kept.clear()
+    _kept[key] = (version, suggestion)
+    return suggestion
 
 
 def suggest_many(questions: list[str], limit: int = 10, language: str = "") -> list[Suggestion]:

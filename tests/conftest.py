@@ -17,6 +17,7 @@ from django.utils import timezone
 from inquiries.models import Inquiry, Requester
 from inquiries.services import due_date_for
 from lib import roles
+from library import suggest as suggest_module
 from library.models import Reference, Section, StandardText, Topic
 
 PASSWORD = "correct horse battery staple"
@@ -89,6 +90,13 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def no_kept_suggestions():
+    """Each test starts as a new process would. On SQLite a rolled-back test's ids come back in the
+    next test, so a kept suggestion could look current there (never in use: ids only grow)."""
+    suggest_module._kept.clear()
 
 
 # --- Factories ----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from library.corrections import kind_correct
 from library.suggest import suggest
 from tests.conftest import make_section, make_topic
 
@@ -111,3 +112,28 @@ def test_it_prints_text_without_json(library):
     out = StringIO()
     call_command("suggest", "What causes scleromyxedema?", stdout=out)
     assert "Scleromyxedema: Cause of Scleromyxedema [cause]" in out.getvalue()
+
+
+def test_it_answers_again_from_the_library_as_it_is_after_any_change(library, django_assert_num_queries):
+    question = "What causes scleromyxedema and how is it treated?"
+    first = suggest(question)
+    with django_assert_num_queries(1):  # only to learn that the library is unchanged
+        assert suggest(question) is first
+
+    cause = next(s for s, _ in first.sections if s.kind == "cause")
+    cause.heading = "Why does it happen?"
+    cause.save()
+    assert "Why does it happen?" in [s.heading for s, _ in suggest(question).sections]
+
+    cause.delete()
+    assert "cause" not in [s.kind for s, _ in suggest(question).sections]
+
+    library.name = "Lichen myxedematosus"  # the question no longer names it
+    library.save()
+    assert topic_names(suggest(question)) == []
+    library.name = "Scleromyxedema"
+    library.save()
+    assert "symptoms" not in suggest(question).kinds
+
+    kind_correct(question=question, kind="symptoms", asked=True, suggested=["cause", "treatment"], by=None)
+    assert "symptoms" in suggest(question).kinds

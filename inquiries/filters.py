@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.forms.utils import flatatt
 from django.utils import timezone
@@ -33,7 +34,7 @@ class PlainSelect(forms.Select):
 def _specialist_choices() -> list[tuple[int, str]]:
     # Choices rather than a ModelChoiceFilter: its queryset is read through a server-side cursor
     # on PostgreSQL (three round trips for a dozen names, on every queue page).
-    return [(user.pk, user.get_username()) for user in specialists()]
+    return list(specialists().values_list("pk", get_user_model().USERNAME_FIELD))
 
 
 class InquiryFilter(django_filters.FilterSet):

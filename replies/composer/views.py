@@ -122,7 +122,7 @@ def start(request: HttpRequest, inquiry_pk: int) -> HttpResponse:
 
 def composer_context(request: HttpRequest, reply: Reply) -> dict:
     # The blocks and topics once, for the block list, the letter and the library column.
-    blocks_with_sources = Prefetch("blocks", ReplyBlock.objects.select_related("section__topic", "standard_text"))
+    blocks_with_sources = Prefetch("blocks", ReplyBlock.objects.select_related("section__topic"))
     prefetch_related_objects([reply], blocks_with_sources, "inquiry__topics")
     blocks = with_block_urls(reply, list(reply.blocks.all()))
     letter = assemble_letter(reply)

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from lib.statements import replayed_rows
+
 SPECIALIST = "Specialist"
 REVIEWER = "Reviewer"
 LIBRARY_EDITOR = "Library editor"
@@ -28,7 +30,7 @@ def has_role(user: AbstractBaseUser | AnonymousUser, *roles: str) -> bool:
         return True
     names = getattr(user, "_role_names", None)
     if names is None:
-        names = set(user.groups.values_list("name", flat=True))
+        names = {name for (name,) in replayed_rows(("role_names", user.pk), lambda: user.groups.values_list("name"))}
         user._role_names = names
     return bool(names.intersection(roles))
 

@@ -13,6 +13,7 @@ from datetime import datetime
 import numpy as np
 from django.db.models import Count
 
+from lib.statements import replayed_rows
 from library.kind_model import embedded
 
 from .models import AnsweredLetter, Reply, ReplyBlock
@@ -53,10 +54,13 @@ def similar_letters(question: str, topic_ids: list[int], *, exclude_inquiry: int
     if exclude_inquiry is not None:
         letters = letters.exclude(reply__inquiry_id=exclude_inquiry)
     through = AnsweredLetter.topics.through
-    ids = set(letters.order_by("-sent_at").values_list("id", flat=True)[:CANDIDATES])
+    latest = letters.order_by("-sent_at").values_list("id")[:CANDIDATES]
+    ids = {letter_id for (letter_id,) in replayed_rows(("similar_latest", exclude_inquiry), lambda: latest)}
     if topic_ids:
-        on_topics = through.objects.filter(topic_id__in=topic_ids).values("answeredletter_id")
-        ids |= set(letters.filter(id__in=on_topics).order_by("-sent_at").values_list("id", flat=True)[:CANDIDATES])
+        on_topics = letters.filter(id__in=through.objects.filter(topic_id__in=topic_ids).values("answeredletter_id"))
+        on_topics = on_topics.order_by("-sent_at").values_list("id")[:CANDIDATES]
+        key = ("similar_on_topics", exclude_inquiry, tuple(topic_ids))
+        ids |= {letter_id for (letter_id,) in replayed_rows(key, lambda: on_topics)}
     if not ids:
         return []
     candidates = list(AnsweredLetter.objects.filter(id__in=ids).select_related("reply__inquiry"))
@@ -96,4 +100,5 @@ def chosen_sections(similar: list[Similar]) -> dict[int, tuple[float, int]]:
 def letters_using(section_ids: list[int]) -> dict[int, int]:
     """Section id → the number of sent letters that used it."""
     rows = AnsweredLetter.sections.through.objects.filter(section_id__in=section_ids).values("section_id")
-    return {row["section_id"]: row["n"] for row in rows.annotate(n=Count("answeredletter_id")).order_by()}
+    rows = rows.annotate(n=Count("answeredletter_id")).order_by().values_list("section_id", "n")
+    return dict(replayed_rows(("letters_using", tuple(section_ids)), lambda: rows))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from lib.statements import replayed_rows
 from lib.urls import reverse_each
 from library.models import Section, StandardText, Topic
 from library.placeholders import fill_placeholders
@@ -282,6 +283,19 @@ def library_side(reply: Reply, *, query: str = "", topic_id: int | None = None) 
     if not side.topics:
         side.topics = inquiry_topics
     return side
+
+
+def standard_text_options(language: str) -> list[tuple[int, str]]:
+    """The standard texts the composer offers to add, in the letter's language and English: (id, label)."""
+    texts = StandardText.objects.filter(language__in=[language, "en"]).values_list("pk", "kind", "language", "name")
+    kinds = dict(StandardText.Kind.choices)
+    return [(pk, f"{kinds.get(kind, kind)} ({in_language}): {name}")
+            for pk, kind, in_language, name in replayed_rows(("standard_texts", language), lambda: texts)]
+
+
+def contributor_names(reply: Reply) -> list[str]:
+    names = reply.contributors.values_list(reply.contributors.model.USERNAME_FIELD)
+    return sorted(name for (name,) in replayed_rows(("contributors", reply.pk), lambda: names))
 
 
 @dataclass(frozen=True)

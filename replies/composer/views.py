@@ -22,7 +22,7 @@ from lib import roles
 from lib.markup import citation_keys, render_markdown
 from lib.roles import has_role
 from library.corrections import kind_correct
-from library.models import Reference, Section, StandardText
+from library.models import Reference, Section
 from library.suggest import suggest
 
 from ..fetch import get_reply
@@ -49,10 +49,12 @@ from .forms import (
 )
 from .selectors import (
     block_drifts,
+    contributor_names,
     date_warnings,
     diff_html,
     library_side,
     stale_block_ids,
+    standard_text_options,
     text_modules,
     with_block_urls,
 )
@@ -143,11 +145,11 @@ def composer_context(request: HttpRequest, reply: Reply) -> dict:
         "in_letter": {block.section_id for block in blocks if block.section_id},
         "library": library_side(reply, query=request.GET.get("q", "")[:200],
                                 topic_id=int(topic_id) if topic_id and topic_id.isdigit() else None),
-        "standard_texts": StandardText.objects.filter(language__in=[reply.language, "en"]),
+        "standard_texts": standard_text_options(reply.language),
         "can_edit": can_edit,
         "can_review": reply.status == Reply.Status.IN_REVIEW and is_reviewer,
         "approval_refused": refused,
-        "contributors": sorted(user.get_username() for user in reply.contributors.all()),
+        "contributors": contributor_names(reply),
         "review_required": settings.REPLY_REVIEW_REQUIRED,
         "send_url": reverse("deliveries:send", args=[reply.pk])
         if reply.status in services.sendable_statuses() and letter.is_sendable

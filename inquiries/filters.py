@@ -8,6 +8,8 @@ from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from lib.statements import replayed_rows
+
 from .models import Inquiry
 from .selectors import OPEN, PERSONAL_VIEWS, overdue_q, personal_view_q
 from .services import specialists
@@ -34,7 +36,8 @@ class PlainSelect(forms.Select):
 def _specialist_choices() -> list[tuple[int, str]]:
     # Choices rather than a ModelChoiceFilter: its queryset is read through a server-side cursor
     # on PostgreSQL (three round trips for a dozen names, on every queue page).
-    return list(specialists().values_list("pk", get_user_model().USERNAME_FIELD))
+    names = specialists().values_list("pk", get_user_model().USERNAME_FIELD)
+    return replayed_rows(("specialist_choices",), lambda: names)
 
 
 class InquiryFilter(django_filters.FilterSet):

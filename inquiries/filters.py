@@ -36,8 +36,8 @@ class PlainSelect(forms.Select):
 def _specialist_choices() -> list[tuple[int, str]]:
     # Choices rather than a ModelChoiceFilter: its queryset is read through a server-side cursor
     # on PostgreSQL (three round trips for a dozen names, on every queue page).
-    names = specialists().values_list("pk", get_user_model().USERNAME_FIELD)
-    return replayed_rows(("specialist_choices",), lambda: names)
+    return replayed_rows(("specialist_choices",),
+                         lambda: specialists().values_list("pk", get_user_model().USERNAME_FIELD))
 
 
 class InquiryFilter(django_filters.FilterSet):

@@ -50,17 +50,21 @@ class Similar:
 def similar_letters(question: str, topic_ids: list[int], *, exclude_inquiry: int | None = None,
                     limit: int = SHOWN) -> list[Similar]:
     """The sent letters most similar to this question on these topics, best first (score ≥ MIN_SIMILAR)."""
-    letters = AnsweredLetter.objects.all()
-    if exclude_inquiry is not None:
-        letters = letters.exclude(reply__inquiry_id=exclude_inquiry)
     through = AnsweredLetter.topics.through
-    latest = letters.order_by("-sent_at").values_list("id")[:CANDIDATES]
-    ids = {letter_id for (letter_id,) in replayed_rows(("similar_latest", exclude_inquiry), lambda: latest)}
+
+    def latest_ids(on_topics: bool):
+        letters = AnsweredLetter.objects.all()
+        if exclude_inquiry is not None:
+            letters = letters.exclude(reply__inquiry_id=exclude_inquiry)
+        if on_topics:
+            letters = letters.filter(id__in=through.objects.filter(topic_id__in=topic_ids).values("answeredletter_id"))
+        return letters.order_by("-sent_at").values_list("id")[:CANDIDATES]
+
+    rows = replayed_rows(("similar_latest", exclude_inquiry), lambda: latest_ids(on_topics=False))
     if topic_ids:
-        on_topics = letters.filter(id__in=through.objects.filter(topic_id__in=topic_ids).values("answeredletter_id"))
-        on_topics = on_topics.order_by("-sent_at").values_list("id")[:CANDIDATES]
         key = ("similar_on_topics", exclude_inquiry, tuple(topic_ids))
-        ids |= {letter_id for (letter_id,) in replayed_rows(key, lambda: on_topics)}
+        rows += replayed_rows(key, lambda: latest_ids(on_topics=True))
+    ids = {letter_id for (letter_id,) in rows}
     if not ids:
         return []
     candidates = list(AnsweredLetter.objects.filter(id__in=ids).select_related("reply__inquiry"))
@@ -99,6 +103,8 @@ def chosen_sections(similar: list[Similar]) -> dict[int, tuple[float, int]]:
 
 def letters_using(section_ids: list[int]) -> dict[int, int]:
     """Section id → the number of sent letters that used it."""
-    rows = AnsweredLetter.sections.through.objects.filter(section_id__in=section_ids).values("section_id")
-    rows = rows.annotate(n=Count("answeredletter_id")).order_by().values_list("section_id", "n")
-    return dict(replayed_rows(("letters_using", tuple(section_ids)), lambda: rows))
+    def counts():
+        rows = AnsweredLetter.sections.through.objects.filter(section_id__in=section_ids).values("section_id")
+        return rows.annotate(n=Count("answeredletter_id")).order_by().values_list("section_id", "n")
+
+    return dict(replayed_rows(("letters_using", tuple(section_ids)), counts))

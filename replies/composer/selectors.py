@@ -287,15 +287,16 @@ def library_side(reply: Reply, *, query: str = "", topic_id: int | None = None) 
 
 def standard_text_options(language: str) -> list[tuple[int, str]]:
     """The standard texts the composer offers to add, in the letter's language and English: (id, label)."""
-    texts = StandardText.objects.filter(language__in=[language, "en"]).values_list("pk", "kind", "language", "name")
+    rows = replayed_rows(("standard_texts", language), lambda: StandardText.objects.filter(
+        language__in=[language, "en"]).values_list("pk", "kind", "language", "name"))
     kinds = dict(StandardText.Kind.choices)
-    return [(pk, f"{kinds.get(kind, kind)} ({in_language}): {name}")
-            for pk, kind, in_language, name in replayed_rows(("standard_texts", language), lambda: texts)]
+    return [(pk, f"{kinds.get(kind, kind)} ({in_language}): {name}") for pk, kind, in_language, name in rows]
 
 
 def contributor_names(reply: Reply) -> list[str]:
-    names = reply.contributors.values_list(reply.contributors.model.USERNAME_FIELD)
-    return sorted(name for (name,) in replayed_rows(("contributors", reply.pk), lambda: names))
+    rows = replayed_rows(("contributors", reply.pk),
+                         lambda: reply.contributors.values_list(reply.contributors.model.USERNAME_FIELD))
+    return sorted(name for (name,) in rows)
 
 
 @dataclass(frozen=True)

@@ -201,6 +201,8 @@ class LibrarySide:
 
 
 def _answered_before(similar: list[Similar]) -> list[AnsweredBefore]:
+    if not similar:
+        return []
     headings: dict[int, list[str]] = {s.letter.reply_id: [] for s in similar}
     blocks = ReplyBlock.objects.filter(reply_id__in=headings, kind=ReplyBlock.Kind.SECTION).order_by("position", "id")
     for reply_id, heading in blocks.values_list("reply_id", "heading"):

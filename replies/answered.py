@@ -92,10 +92,10 @@ def similar_letters(question: str, topic_ids: list[int], *, exclude_inquiry: int
 
 def chosen_sections(similar: list[Similar]) -> dict[int, tuple[float, int]]:
     """Section id → (the similarity of the letters that chose it, summed; how many did)."""
+    if not similar:
+        return {}
     score_of = {s.letter.pk: s.score for s in similar}
     chosen: dict[int, tuple[float, int]] = {}
-    if not similar:
-        return chosen
     rows = AnsweredLetter.sections.through.objects.filter(answeredletter_id__in=score_of)
     for letter_id, section_id in rows.values_list("answeredletter_id", "section_id"):
         weight, count = chosen.get(section_id, (0.0, 0))

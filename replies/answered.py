@@ -106,7 +106,7 @@ def chosen_sections(similar: list[Similar]) -> dict[int, tuple[float, int]]:
 def letters_using(section_ids: list[int]) -> dict[int, int]:
     """Section id → the number of sent letters that used it."""
     def counts():
-        rows = AnsweredLetter.sections.through.objects.filter(section_id__in=section_ids).values("section_id")
-        return rows.annotate(n=Count("answeredletter_id")).order_by().values_list("section_id", "n")
+        rows = AnsweredLetter.sections.through.objects.filter(section_id__in=section_ids).values_list("section_id")
+        return rows.annotate(n=Count("answeredletter_id")).order_by()
 
     return dict(replayed_rows(("letters_using", tuple(section_ids)), counts))
